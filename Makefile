@@ -1,0 +1,35 @@
+# Follow-up Radar. `make run` and `make test` work on a fresh clone with only Python 3.11 installed.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LANDING ?= data/landing
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export GX_ANALYTICS_ENABLED := false
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: setup run test ui lint
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	mkdir -p $(DAGSTER_HOME)
+	test -f $(DAGSTER_HOME)/dagster.yaml || cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	touch $(STAMP)
+
+run: setup
+	$(BIN)/radar demo --out $(LANDING) --if-empty
+	$(BIN)/radar run --landing $(LANDING) --as-of "$$(cat $(LANDING)/.demo-end 2>/dev/null)"
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest -n 2
+
+ui: setup
+	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+lint: setup
+	$(BIN)/ruff check .

@@ -1,0 +1,144 @@
+"""Load landed files into the warehouse: one transaction per file, with its ledger row and rejected rows."""
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ingest import mailbox, salesforce, sendgrid
+from ingest.landing import LandedFile, discover
+from ingest.records import FileRejected, ParsedFile
+from ingest.schema import FILES, RAW_TABLES, REJECTED_ROWS, create_statements
+
+log = logging.getLogger(__name__)
+
+PARSERS: dict[str, Callable[[Path, bytes], ParsedFile]] = {
+    "salesforce": salesforce.parse,
+    "mailbox": mailbox.parse,
+    "sendgrid": sendgrid.parse,
+}
+TABLES = {t.name: t for t in RAW_TABLES}
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    file_id: int
+    source: str
+    path: str
+    status: str
+    rows_total: int
+    rows_loaded: int
+    rows_rejected: int
+    error: str | None = None
+    rows_by_table: dict[str, int] = field(default_factory=dict)
+    reasons: tuple[str, ...] = ()
+
+
+def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse for writing and make sure the raw schema exists."""
+    Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(warehouse))
+    for statement in create_statements():
+        con.execute(statement)
+    return con
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table_name: str, rows: list[dict], file_id: int) -> None:
+    table = TABLES[table_name]
+    names = [c.name for c in table.columns]
+    frame = pd.DataFrame([{**row, "_file_id": file_id} for row in rows], columns=names)
+    con.register("_batch", frame)
+    try:
+        select = ", ".join(f'cast("{c.name}" as {c.type})' for c in table.columns)
+        con.execute(f"insert into {table.qualified} select {select} from _batch")
+    finally:
+        con.unregister("_batch")
+
+
+def _insert_rejections(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, file_id: int) -> None:
+    if parsed.rejections:
+        con.executemany(
+            f"insert into {REJECTED_ROWS.qualified} values (?, ?, ?, ?, ?)",
+            [(file_id, r.row_number, r.field, r.reason, r.record) for r in parsed.rejections],
+        )
+
+
+def _record(con: duckdb.DuckDBPyConnection, landed: LandedFile, data: bytes, outcome: FileOutcome) -> None:
+    con.execute(
+        f"insert into {FILES.qualified} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            outcome.file_id, landed.source, str(landed.path), hashlib.sha256(data).hexdigest(), len(data),
+            outcome.rows_total, outcome.rows_loaded, outcome.rows_rejected, outcome.status, outcome.error,
+            datetime.now(UTC).replace(tzinfo=None),
+        ],
+    )
+
+
+def _next_file_id(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute(f"select coalesce(max(file_id), 0) + 1 from {FILES.qualified}").fetchone()[0]
+
+
+def _already_delivered(con: duckdb.DuckDBPyConnection, data: bytes) -> bool:
+    sha = hashlib.sha256(data).hexdigest()
+    return con.execute(f"select count(*) from {FILES.qualified} where sha256 = ?", [sha]).fetchone()[0] > 0
+
+
+def _loaded(file_id: int, landed: LandedFile, parsed: ParsedFile) -> FileOutcome:
+    rejected = parsed.rows_rejected
+    return FileOutcome(
+        file_id=file_id,
+        source=landed.source,
+        path=str(landed.path),
+        status="partial" if rejected else "loaded",
+        rows_total=parsed.rows_total,
+        rows_loaded=parsed.rows_total - rejected,
+        rows_rejected=rejected,
+        rows_by_table={table: len(rows) for table, rows in parsed.rows.items()},
+        reasons=tuple(f"row {r.row_number}: {r.reason}" for r in parsed.rejections[:5]),
+    )
+
+
+def _failed(file_id: int, landed: LandedFile, error: str) -> FileOutcome:
+    return FileOutcome(file_id, landed.source, str(landed.path), "failed", 0, 0, 0, error, reasons=(error,))
+
+
+def load_file(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> FileOutcome | None:
+    """Load one file whole or not at all; None when the same content was delivered before."""
+    data = landed.path.read_bytes()
+    if _already_delivered(con, data):
+        return None
+    file_id = _next_file_id(con)
+    try:
+        parsed = PARSERS[landed.source](landed.path, data)
+        outcome = _loaded(file_id, landed, parsed)
+    except FileRejected as exc:
+        outcome, parsed = _failed(file_id, landed, f"{landed.path.name}: {exc}"), None
+    con.begin()
+    try:
+        if parsed is not None:
+            for table_name, rows in parsed.rows.items():
+                _insert(con, table_name, rows, file_id)
+            _insert_rejections(con, parsed, file_id)
+        _record(con, landed, data, outcome)
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+    log.info("%s: %s, %d loaded, %d rejected", landed.path, outcome.status, outcome.rows_loaded,
+             outcome.rows_rejected)
+    return outcome
+
+
+def load_source(con: duckdb.DuckDBPyConnection, landing_dir: Path, source: str) -> list[FileOutcome]:
+    """Load every new ready file of one source; a failing file is recorded and the others go on."""
+    outcomes = []
+    for landed in discover(landing_dir, source):
+        outcome = load_file(con, landed)
+        if outcome is not None:
+            outcomes.append(outcome)
+    return outcomes

@@ -1,0 +1,82 @@
+"""`radar`: write demo data, or run the whole pipeline once through Dagster, in-process."""
+
+import argparse
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from orchestration import settings
+
+DEMO_END_FILE = ".demo-end"
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from ingest.demo import write_demo
+    from ingest.landing import is_empty
+
+    out = Path(args.out or settings.landing_dir())
+    if not is_empty(out):
+        if args.if_empty:
+            print(f"{out} already holds landing files: no demo data written")
+            return 0
+        print(f"radar demo: {out} already holds landing files; demo data goes into an empty folder", file=sys.stderr)
+        return 2
+    end = settings.parse_as_of(args.end) if args.end else datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    sizes = {name: getattr(args, name) for name in ("leads", "reps", "days") if getattr(args, name) is not None}
+    result = write_demo(out, seed=args.seed, end=end.replace(tzinfo=UTC), **sizes)
+    (out / DEMO_END_FILE).write_text(f"{end:%Y-%m-%dT%H:%M:%S}\n")
+    print(f"wrote {len(result.files)} demo files into {out} (period ending {end:%Y-%m-%d %H:%M:%S} UTC)")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.landing:
+        os.environ["RADAR_LANDING_DIR"] = args.landing
+    if args.warehouse:
+        os.environ["RADAR_WAREHOUSE"] = args.warehouse
+    as_of_text = args.as_of or os.environ.get("RADAR_AS_OF")
+    as_of = settings.parse_as_of(as_of_text) if as_of_text else datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    os.environ["RADAR_AS_OF"] = as_of.isoformat(sep=" ")
+    settings.export_defaults()
+    settings.prepare_dagster_home()
+
+    from orchestration.runner import run_pipeline
+    from orchestration.summary import render
+
+    result = run_pipeline()
+    print(render(settings.warehouse_path(), as_of, result.get_asset_check_evaluations()))
+    if not result.success:
+        print("\nThe run failed: see the errors above, or the run in the Dagster UI (make ui).", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="radar", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="write seeded demo source files into a landing folder")
+    demo.add_argument("--out", help="landing folder (default: RADAR_LANDING_DIR or data/landing)")
+    demo.add_argument("--leads", type=int)
+    demo.add_argument("--reps", type=int)
+    demo.add_argument("--days", type=int)
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--end", help="end of the simulated period, ISO-8601 (default: now)")
+    demo.add_argument("--if-empty", action="store_true", help="do nothing when the folder holds landing files")
+
+    run = commands.add_parser("run", help="one full pipeline run: ingest new files, dbt build, checks")
+    run.add_argument("--landing", help="landing folder (RADAR_LANDING_DIR; default data/landing)")
+    run.add_argument("--warehouse", help="DuckDB file (RADAR_WAREHOUSE; default data/warehouse.duckdb)")
+    run.add_argument("--as-of", help="as-of time T, ISO-8601, UTC unless an offset is given (RADAR_AS_OF; default now)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler = _demo if args.command == "demo" else _run
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,12 @@
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration import settings
+
+settings.export_defaults()
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.load_from_defs_folder(path_within_project=Path(__file__).parent)

@@ -1,0 +1,27 @@
+import json
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from orchestration.lib.dbt_project import DBT_PROJECT, ensure_manifest
+from orchestration.lib.radar_settings import RadarSettings
+from orchestration.lib.translator import RadarDbtTranslator
+
+WAREHOUSE_POOL = "warehouse"
+
+
+@dbt_assets(
+    manifest=ensure_manifest(),
+    project=DBT_PROJECT,
+    dagster_dbt_translator=RadarDbtTranslator(),
+    pool=WAREHOUSE_POOL,
+)
+def follow_up_radar_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, radar: RadarSettings):
+    """Seeds, staging, intermediate and marts in one `dbt build` at the run's as-of time.
+
+    dbt unit tests check the SQL, not the data: they run in the test suite, not in every pipeline run.
+    """
+    as_of = radar.resolve_as_of()
+    context.log.info(f"dbt build as of {as_of:%Y-%m-%d %H:%M:%S} UTC")
+    dbt_vars = json.dumps({"as_of": as_of.strftime("%Y-%m-%d %H:%M:%S")})
+    yield from dbt.cli(["build", "--exclude", "test_type:unit", "--vars", dbt_vars], context=context).stream()

@@ -1,0 +1,53 @@
+"""Where the pipeline reads and writes, from the environment (RADAR_*), with the documented defaults.
+
+The warehouse path is one setting: RADAR_WAREHOUSE, read here by Dagster and by dbt's profiles.yml.
+"""
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+DEFAULT_LANDING_DIR = PROJECT_ROOT / "data" / "landing"
+DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse.duckdb"
+DEFAULT_DAGSTER_HOME = PROJECT_ROOT / ".dagster_home"
+INSTANCE_TEMPLATE = Path(__file__).resolve().parent / "dagster.yaml"
+
+
+def landing_dir() -> Path:
+    return Path(os.environ.get("RADAR_LANDING_DIR") or DEFAULT_LANDING_DIR).resolve()
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get("RADAR_WAREHOUSE") or DEFAULT_WAREHOUSE).resolve()
+
+
+def parse_as_of(text: str) -> datetime:
+    """An as-of time as naive UTC; accepts ISO-8601 with or without offset (no offset means UTC)."""
+    value = datetime.fromisoformat(text.strip())
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def as_of() -> datetime | None:
+    text = os.environ.get("RADAR_AS_OF")
+    return parse_as_of(text) if text else None
+
+
+def export_defaults() -> None:
+    """Make every RADAR_* path absolute in the environment, so dbt subprocesses see the same files."""
+    os.environ["RADAR_LANDING_DIR"] = str(landing_dir())
+    os.environ["RADAR_WAREHOUSE"] = str(warehouse_path())
+
+
+def prepare_dagster_home() -> Path:
+    """A project-local Dagster instance (telemetry off, one warehouse writer) unless DAGSTER_HOME is set."""
+    home = Path(os.environ.get("DAGSTER_HOME") or DEFAULT_DAGSTER_HOME).resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(INSTANCE_TEMPLATE.read_text())
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home

@@ -1,0 +1,97 @@
+"""The short report `radar run` prints: coverage, neglected leads, data-quality checks, file outcomes."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+OLDEST_NEGLECTED = 10
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    return "\n".join(["  " + lines[0], "  " + "  ".join("-" * w for w in widths), *("  " + ln for ln in lines[1:])])
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0%}"
+
+
+def _coverage(con: duckdb.DuckDBPyConnection) -> str:
+    day = con.execute("select max(day) from marts.follow_up_coverage_daily").fetchone()[0]
+    if day is None:
+        return "Follow-up coverage: no complete day yet."
+    rows = con.execute(
+        """
+        select owner_name, team, open_leads, due_leads, covered_leads, follow_up_coverage
+        from marts.follow_up_coverage_daily where day = ? order by team, owner_name
+        """,
+        [day],
+    ).fetchall()
+    teams = con.execute(
+        """
+        select team, sum(covered_leads), sum(due_leads), sum(covered_leads) / nullif(sum(due_leads), 0)
+        from marts.follow_up_coverage_daily where day = ? group by team order by team
+        """,
+        [day],
+    ).fetchall()
+    body = _table(
+        ["rep", "team", "open", "due", "covered", "coverage"],
+        [(*r[:5], _percent(r[5])) for r in rows],
+    )
+    team_lines = "\n".join(f"  team {t or '(none)'}: {c}/{d} = {_percent(p)}" for t, c, d, p in teams)
+    return f"Follow-up coverage per rep on {day} (the last complete day):\n{body}\n{team_lines}"
+
+
+def _neglected(con: duckdb.DuckDBPyConnection) -> str:
+    states = con.execute(
+        """
+        select follow_up_state, count(*) from marts.lead_aging
+        where is_neglected group by 1 order by 1
+        """
+    ).fetchall()
+    oldest = con.execute(
+        f"""
+        select lead_id, owner_name, age_days, follow_up_state, touches, days_since_last_touch
+        from marts.lead_aging where is_neglected
+        order by age_days desc, lead_id limit {OLDEST_NEGLECTED}
+        """
+    ).fetchall()
+    counts = ", ".join(f"{state}: {n}" for state, n in states) or "none"
+    table = _table(["lead", "owner", "age (days)", "state", "touches", "days since touch"], oldest)
+    return f"Neglected leads by state: {counts}\nOldest neglected leads:\n{table}"
+
+
+def _files(con: duckdb.DuckDBPyConnection) -> str:
+    rows = con.execute(
+        """
+        select source, count(*), sum(rows_loaded), sum(rows_rejected), count(*) filter (where status = 'failed')
+        from raw._files group by 1 order by 1
+        """
+    ).fetchall()
+    return "Files in the ledger:\n" + _table(["source", "files", "rows loaded", "rows rejected", "failed"], rows)
+
+
+def check_lines(evaluations: Sequence[dg.AssetCheckEvaluation]) -> str:
+    passed = sum(e.passed for e in evaluations)
+    failed = [e for e in evaluations if not e.passed]
+    lines = [f"Data-quality checks: {passed} passed, {len(failed)} failed"]
+    for e in sorted(failed, key=lambda e: (e.asset_key.to_user_string(), e.check_name)):
+        severity = e.severity.value if e.severity else "ERROR"
+        lines.append(f"  {severity}: {e.asset_key.to_user_string()} {e.check_name}")
+    return "\n".join(lines)
+
+
+def render(warehouse: Path, as_of: datetime, evaluations: Sequence[dg.AssetCheckEvaluation]) -> str:
+    """The report; reads the warehouse read-only after the run has closed it."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        parts = [f"Follow-up Radar as of {as_of:%Y-%m-%d %H:%M:%S} UTC", _coverage(con), _neglected(con)]
+        parts += [check_lines(evaluations), _files(con)]
+    finally:
+        con.close()
+    return "\n\n".join(parts)

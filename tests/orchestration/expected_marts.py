@@ -1,0 +1,133 @@
+"""The marts for tests/fixtures/handmade at T = 2024-03-12 12:00 UTC, computed by hand from METRICS.md.
+
+The reasoning per lead (touch times UTC; s is a daily snapshot at 00:00 after day D):
+- L1 (Ana): call 03-01 10:00; message 03-05 10:00 to L1@Client.Example (CC Mia: also in mia.mbox) with its CRM
+  email task 6 min later (same touch); email task 03-05 10:25 (25 min: its own touch); connected call
+  03-09 16:30. Next steps: due 03-15, due 03-10 (overdue), a task completed only after T due 03-11 (overdue).
+- L2 (Ben now; Ana in the older snapshot): never touched (its call task is deleted, another row is rejected).
+- L3 (Ben): created 03-12 01:00, after the last snapshot and 11 h before T: new.
+- L4 (Ben): created 03-03 12:00; one bounced message 03-04 12:00; stale at T (exactly 8 days since).
+- L5 (Cara): created at midnight 03-01; eight unanswered calls to 03-04 15:00 (one at exactly 03-02 00:00,
+  one without CompletedDateTime); exhausted at T and from the snapshot 03-12 00:00 on.
+- L6 (Cara): message 03-02 09:00, reply 03-05 16:00, converted 03-06 15:00 (from LeadHistory).
+- L7 (Ana): call 03-05 00:30; closed only after T (03-14), so open and stale at T; a call after T ignored.
+- L8 deleted, L9 created after T: in neither mart. L10 (Cara): Nurture with no history: closed from creation.
+- L11 (Ana): unmapped status Prospecting (treated as open), created 03-10 20:00, call 03-11 09:00.
+"""
+
+from datetime import date, datetime
+
+ANA = ("005A00000000001AAA", "Ana Diligent", "East")
+BEN = ("005B00000000001AAA", "Ben Shiny", "East")
+CARA = ("005C00000000001AAA", "Cara West", "West")
+
+
+def _lead(number: int, owner: tuple, created_at: str, *, age: int, bucket: str, state: str, **values) -> dict:
+    row = {
+        "lead_id": f"00Q{number:012d}AAA",
+        "owner_id": owner[0],
+        "owner_name": owner[1],
+        "team": owner[2],
+        "created_at": datetime.fromisoformat(created_at),
+        "status_category": "open",
+        "is_open": True,
+        "closed_at": None,
+        "age_days": age,
+        "aging_bucket": bucket,
+        "touches": 0,
+        "calls": 0,
+        "connects": 0,
+        "emails": 0,
+        "replies": 0,
+        "follow_ups": 0,
+        "first_touch_at": None,
+        "last_touch_at": None,
+        "hours_to_first_touch": None,
+        "days_since_last_touch": None,
+        "has_responded": False,
+        "next_step_due_on": None,
+        "overdue_next_steps": 0,
+        "follow_up_state": state,
+        "is_neglected": state in ("never_touched", "stale"),
+    }
+    for key in ("closed_at", "first_touch_at", "last_touch_at"):
+        if key in values:
+            values[key] = datetime.fromisoformat(values[key])
+    return {**row, **values}
+
+
+LEAD_AGING = [
+    _lead(
+        1, ANA, "2024-03-01 09:00", age=11, bucket="8-14d", state="active",
+        touches=4, calls=2, connects=1, emails=2, follow_ups=3,
+        first_touch_at="2024-03-01 10:00", last_touch_at="2024-03-09 16:30", hours_to_first_touch=1.0,
+        days_since_last_touch=2, has_responded=True, next_step_due_on=date(2024, 3, 15), overdue_next_steps=2,
+    ),
+    _lead(2, BEN, "2024-03-02 08:00", age=10, bucket="8-14d", state="never_touched"),
+    _lead(3, BEN, "2024-03-12 01:00", age=0, bucket="0-7d", state="new"),
+    _lead(
+        4, BEN, "2024-03-03 12:00", age=9, bucket="8-14d", state="stale",
+        touches=1, emails=1, first_touch_at="2024-03-04 12:00", last_touch_at="2024-03-04 12:00",
+        hours_to_first_touch=24.0, days_since_last_touch=8,
+    ),
+    _lead(
+        5, CARA, "2024-03-01 00:00", age=11, bucket="8-14d", state="exhausted",
+        touches=8, calls=8, follow_ups=7, first_touch_at="2024-03-01 09:00", last_touch_at="2024-03-04 15:00",
+        hours_to_first_touch=9.0, days_since_last_touch=7,
+    ),
+    _lead(
+        6, CARA, "2024-03-01 10:00", age=5, bucket="0-7d", state="closed",
+        status_category="converted", is_open=False, closed_at="2024-03-06 15:00",
+        touches=1, emails=1, replies=1, first_touch_at="2024-03-02 09:00", last_touch_at="2024-03-02 09:00",
+        hours_to_first_touch=23.0, days_since_last_touch=10, has_responded=True,
+    ),
+    _lead(
+        7, ANA, "2024-03-05 00:00", age=7, bucket="0-7d", state="stale",
+        touches=1, calls=1, first_touch_at="2024-03-05 00:30", last_touch_at="2024-03-05 00:30",
+        hours_to_first_touch=0.5, days_since_last_touch=7,
+    ),
+    _lead(
+        10, CARA, "2024-03-08 06:00", age=0, bucket="0-7d", state="closed",
+        status_category="nurture", is_open=False, closed_at="2024-03-08 06:00",
+    ),
+    _lead(
+        11, ANA, "2024-03-10 20:00", age=1, bucket="0-7d", state="active",
+        touches=1, calls=1, first_touch_at="2024-03-11 09:00", last_touch_at="2024-03-11 09:00",
+        hours_to_first_touch=13.0, days_since_last_touch=1,
+    ),
+]
+
+
+def _days(owner: tuple, first: int, last: int, **counts) -> list[dict]:
+    """Rows for March days first..last with the same lead counts; coverage = covered / due."""
+    row = {
+        "open_leads": 0, "due_leads": 0, "covered_leads": 0, "never_touched_leads": 0,
+        "stale_leads": 0, "exhausted_leads": 0, "new_leads": 0, **counts,
+    }
+    coverage = row["covered_leads"] / row["due_leads"] if row["due_leads"] else None
+    return [
+        {"day": date(2024, 3, d), "owner_id": owner[0], "owner_name": owner[1], "team": owner[2], **row,
+         "follow_up_coverage": coverage}
+        for d in range(first, last + 1)
+    ]
+
+
+# Days 03-01 .. 03-11 (the last D with D + 1 day <= T). Mia owns no leads: no rows.
+FOLLOW_UP_COVERAGE_DAILY = [
+    # Ana: L1 active throughout; L7 from 03-05 (touched at 00:30, active until 03-12 00:30); L11 new on 03-10.
+    *_days(ANA, 1, 4, open_leads=1, due_leads=1, covered_leads=1),
+    *_days(ANA, 5, 9, open_leads=2, due_leads=2, covered_leads=2),
+    *_days(ANA, 10, 10, open_leads=3, due_leads=2, covered_leads=2, new_leads=1),
+    *_days(ANA, 11, 11, open_leads=3, due_leads=3, covered_leads=3),
+    # Ben: L2 new on 03-02 then never touched; L4 new on 03-03, active 03-04..03-10, stale on 03-11.
+    *_days(BEN, 2, 2, open_leads=1, new_leads=1),
+    *_days(BEN, 3, 3, open_leads=2, due_leads=1, never_touched_leads=1, new_leads=1),
+    *_days(BEN, 4, 10, open_leads=2, due_leads=2, covered_leads=1, never_touched_leads=1),
+    *_days(BEN, 11, 11, open_leads=2, due_leads=2, never_touched_leads=1, stale_leads=1),
+    # Cara: L5 active until exhausted on 03-11; L6 new on 03-01, active 03-02..03-05, closed from 03-06;
+    # L10 closed from its creation on 03-08.
+    *_days(CARA, 1, 1, open_leads=2, due_leads=1, covered_leads=1, new_leads=1),
+    *_days(CARA, 2, 5, open_leads=2, due_leads=2, covered_leads=2),
+    *_days(CARA, 6, 10, open_leads=1, due_leads=1, covered_leads=1),
+    *_days(CARA, 11, 11, open_leads=1, exhausted_leads=1),
+]

@@ -46,9 +46,10 @@ def test_ledger_accounts_for_every_row(radar_env, instance):
     assert len(files) == 11
     for row in files.values():
         assert row["rows_total"] == row["rows_loaded"] + row["rows_rejected"]
-    assert (files["Task_2024-03-14.csv"]["rows_loaded"], files["Task_2024-03-14.csv"]["rows_rejected"]) == (20, 1)
-    assert (files["ben.mbox"]["rows_loaded"], files["ben.mbox"]["rows_rejected"]) == (1, 1)
-    assert (files["events_2024-03-06.jsonl"]["rows_loaded"], files["events_2024-03-06.jsonl"]["rows_rejected"]) == (3, 1)
+    loaded_rejected = {name: (row["rows_loaded"], row["rows_rejected"]) for name, row in files.items()}
+    assert loaded_rejected["Task_2024-03-14.csv"] == (20, 1)
+    assert loaded_rejected["ben.mbox"] == (1, 1)
+    assert loaded_rejected["events_2024-03-06.jsonl"] == (3, 1)
     rejected = query(radar_env["warehouse"], "select field, reason from raw._rejected_rows order by file_id")
     assert {r["field"] for r in rejected} == {"CreatedDate", "Date", None}
 

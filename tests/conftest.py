@@ -1,4 +1,6 @@
 import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -10,27 +12,38 @@ HANDMADE_LANDING = FIXTURES / "handmade"
 HANDMADE_AS_OF = "2024-03-12 12:00:00"
 
 
-@pytest.fixture
-def landing(tmp_path: Path) -> Path:
-    """A private copy of the hand-made landing set (tests may add or break files in it)."""
-    target = tmp_path / "landing"
-    shutil.copytree(HANDMADE_LANDING, target)
-    return target
+@dataclass(frozen=True)
+class RadarEnv:
+    landing: Path
+    warehouse: Path
+
+
+def _radar_env(root: Path, monkeypatch: pytest.MonkeyPatch, as_of: str = HANDMADE_AS_OF) -> RadarEnv:
+    """RADAR_* variables pointing at a copy of the hand-made landing set and a new warehouse, as-of fixed."""
+    landing = root / "landing"
+    shutil.copytree(HANDMADE_LANDING, landing)
+    env = RadarEnv(landing=landing, warehouse=root / "warehouse.duckdb")
+    monkeypatch.setenv("RADAR_LANDING_DIR", str(env.landing))
+    monkeypatch.setenv("RADAR_WAREHOUSE", str(env.warehouse))
+    monkeypatch.setenv("RADAR_AS_OF", as_of)
+    monkeypatch.setenv("DAGSTER_HOME", str(root / "dagster_home"))
+    return env
 
 
 @pytest.fixture
-def radar_env(tmp_path: Path, landing: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
-    """RADAR_* variables pointing at a temporary landing folder and warehouse, as-of fixed."""
-    warehouse = tmp_path / "warehouse.duckdb"
-    monkeypatch.setenv("RADAR_LANDING_DIR", str(landing))
-    monkeypatch.setenv("RADAR_WAREHOUSE", str(warehouse))
-    monkeypatch.setenv("RADAR_AS_OF", HANDMADE_AS_OF)
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
-    return {"landing": landing, "warehouse": warehouse}
+def radar_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> RadarEnv:
+    return _radar_env(tmp_path, monkeypatch)
 
 
-@pytest.fixture
-def instance():
+@pytest.fixture(scope="module")
+def module_radar_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RadarEnv]:
+    """Like radar_env, shared by a module's tests so one pipeline run serves many assertions."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        yield _radar_env(tmp_path_factory.mktemp("radar"), monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def instance() -> Iterator[dg.DagsterInstance]:
     with dg.instance_for_test() as test_instance:
         yield test_instance
 

@@ -1,0 +1,16 @@
+-- The as-of time and metric parameters the marts of this build were computed with (one row).
+with
+
+final as (
+
+    select
+        cast({{ as_of() }} as {{ dbt.type_timestamp() }}) as as_of,
+        cast({{ var('first_touch_sla_hours') }} as integer) as first_touch_sla_hours,
+        cast({{ var('cadence_days') }} as integer) as cadence_days,
+        cast({{ var('max_attempts') }} as integer) as max_attempts,
+        cast('{{ var('aging_bucket_edges') | join(",") }}' as {{ dbt.type_string() }}) as aging_bucket_edges,
+        cast({{ var('email_task_match_minutes') }} as integer) as email_task_match_minutes
+
+)
+
+select * from final

@@ -1,0 +1,69 @@
+"""The `radar` console script as a user runs it: demo data, then a full run that prints the summary."""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import HANDMADE_LANDING, query
+
+RADAR = str(Path(sys.executable).parent / "radar")
+
+
+def _radar(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([RADAR, *args], env={**os.environ, **env}, capture_output=True, text=True, timeout=600)
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_demo_is_byte_identical_for_the_same_seed_and_end(tmp_path: Path):
+    args = ("--leads", "40", "--reps", "4", "--days", "21", "--seed", "3", "--end", "2024-06-01T12:00:00Z")
+    for name in ("a", "b"):
+        done = _radar("demo", "--out", str(tmp_path / name), *args, env={})
+        assert done.returncode == 0, done.stderr
+    assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
+    assert (tmp_path / "a" / ".demo-end").read_text().strip() == "2024-06-01T12:00:00"
+    assert any(p.suffix == ".mbox" for p in (tmp_path / "a" / "mailbox").iterdir())
+
+
+def test_demo_refuses_a_landing_folder_with_files_unless_asked_to_skip(tmp_path: Path):
+    landing = tmp_path / "landing"
+    shutil.copytree(HANDMADE_LANDING, landing)
+    before = _digest(landing)
+
+    refused = _radar("demo", "--out", str(landing), env={})
+    skipped = _radar("demo", "--out", str(landing), "--if-empty", env={})
+
+    assert refused.returncode == 2 and "already holds landing files" in refused.stderr
+    assert skipped.returncode == 0
+    assert _digest(landing) == before
+
+
+@pytest.mark.slow
+def test_run_prints_the_summary_for_the_given_landing_warehouse_and_as_of(tmp_path: Path):
+    landing = tmp_path / "landing"
+    shutil.copytree(HANDMADE_LANDING, landing)
+    warehouse = tmp_path / "custom" / "radar.duckdb"
+    env = {"RADAR_LANDING_DIR": str(landing), "DAGSTER_HOME": str(tmp_path / "home")}
+
+    done = _radar("run", "--warehouse", str(warehouse), "--as-of", "2024-03-12T13:00:00+01:00", env=env)
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    assert "Follow-up Radar as of 2024-03-12 12:00:00 UTC" in out
+    assert "Follow-up coverage per rep on 2024-03-11 (the last complete day)" in out
+    assert "team East: 3/5 = 60%" in out
+    assert "Neglected leads by state: never_touched: 1, stale: 2" in out
+    assert "00Q000000000002AAA  Ben Shiny" in out
+    assert "2 failed" in out and "WARN: staging/stg_sendgrid__events sendgrid_event_types_known" in out
+    assert query(warehouse, "select count(*) as n from marts.lead_aging") == [{"n": 9}]
+    assert (tmp_path / "home" / "dagster.yaml").exists()

@@ -29,7 +29,7 @@ test: setup
 	$(BIN)/pytest -n 2
 
 ui: setup
-	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
 
 lint: setup
 	$(BIN)/ruff check .

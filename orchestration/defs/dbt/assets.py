@@ -4,10 +4,9 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.lib.dbt_project import DBT_PROJECT, ensure_manifest
+from orchestration.lib.pools import WAREHOUSE_POOL
 from orchestration.lib.radar_settings import RadarSettings
 from orchestration.lib.translator import RadarDbtTranslator
-
-WAREHOUSE_POOL = "warehouse"
 
 
 @dbt_assets(

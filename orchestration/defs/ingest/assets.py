@@ -4,7 +4,7 @@ import dagster as dg
 
 from ingest.loader import FileOutcome, connect, load_source
 from ingest.schema import RAW_SCHEMA, RAW_TABLES, RawTable
-from orchestration.defs.dbt.assets import WAREHOUSE_POOL
+from orchestration.lib.pools import WAREHOUSE_POOL
 from orchestration.lib.radar_settings import RadarSettings
 
 SOURCE_DESCRIPTIONS = {

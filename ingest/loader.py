@@ -52,12 +52,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table_name: str, rows: list[dict], f
     table = TABLES[table_name]
     names = [c.name for c in table.columns]
     frame = pd.DataFrame([{**row, "_file_id": file_id} for row in rows], columns=names)
-    con.register("_batch", frame)
-    try:
-        select = ", ".join(f'cast("{c.name}" as {c.type})' for c in table.columns)
-        con.execute(f"insert into {table.qualified} select {select} from _batch")
-    finally:
-        con.unregister("_batch")
+    select = ", ".join(f'cast("{c.name}" as {c.type})' for c in table.columns)
+    con.from_df(frame).project(select).insert_into(table.qualified)
 
 
 def _insert_rejections(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, file_id: int) -> None:

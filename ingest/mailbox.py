@@ -33,12 +33,9 @@ def _sent_at(message: EmailMessage):
     if header is None:
         raise FieldError("Date", "Date: header is missing (the mbox separator's date is not trusted)")
     try:
-        sent = parsedate_to_datetime(str(header))
+        return to_utc_naive(parsedate_to_datetime(str(header)))
     except (TypeError, ValueError):
-        sent = None
-    if sent is None:
-        raise FieldError("Date", f"Date: {str(header)!r} is not an RFC 2822 date")
-    return to_utc_naive(sent)
+        raise FieldError("Date", f"Date: {str(header)!r} is not an RFC 2822 date") from None
 
 
 def _body_text(message: EmailMessage) -> str | None:

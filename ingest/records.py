@@ -1,5 +1,6 @@
 """What a parser hands the loader: typed rows per raw table, rejected rows, and file-level failures."""
 
+import codecs
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -45,7 +46,20 @@ def to_utc_naive(value: datetime) -> datetime:
     """Warehouse timestamps are naive UTC; naive inputs are taken as UTC already."""
     if value.tzinfo is None:
         return value
-    return value.astimezone(UTC).replace(tzinfo=None)
+    try:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    except OverflowError:
+        raise ValueError(f"{value.isoformat()} is out of range once converted to UTC") from None
+
+
+def decode_utf8(data: bytes) -> str:
+    """The file's text (a leading BOM dropped); the offset of a bad byte counts from the file's first byte."""
+    text = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        return text.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = len(data) - len(text) + exc.start
+        raise FileRejected(f"not UTF-8: byte 0x{data[offset]:02x} at offset {offset}") from None
 
 
 def parse_datetime(field_name: str, text: str) -> datetime:

@@ -7,7 +7,15 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
-from ingest.records import FieldError, FileRejected, ParsedFile, Rejection, parse_date, parse_datetime
+from ingest.records import (
+    FieldError,
+    FileRejected,
+    ParsedFile,
+    Rejection,
+    decode_utf8,
+    parse_date,
+    parse_datetime,
+)
 from ingest.schema import (
     SALESFORCE_LEAD_HISTORY,
     SALESFORCE_LEADS,
@@ -30,6 +38,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "User": ("Id", "Name"),
 }
 TRUE_VALUES = {"true": True, "1": True, "false": False, "0": False}
+BIGINT_MAX = 2**63 - 1
 
 
 def object_name(path: Path) -> str:
@@ -53,8 +62,8 @@ def _count(name: str, text: str) -> int:
         number = float(text)
     except ValueError:
         raise FieldError(name, f"{name}: {text!r} is not a number") from None
-    if not number.is_integer() or number < 0:
-        raise FieldError(name, f"{name}: {text!r} is not a whole number >= 0")
+    if not number.is_integer() or not 0 <= number <= BIGINT_MAX:
+        raise FieldError(name, f"{name}: {text!r} is not a whole number from 0 to {BIGINT_MAX}")
     return int(number)
 
 
@@ -76,13 +85,6 @@ CONVERTERS: dict[str, Callable[[str, str], object]] = {
     "TIMESTAMP": parse_datetime,
     "VARCHAR": lambda _name, text: text,
 }
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileRejected(f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}") from None
 
 
 def _header(lines: list[str], obj: str) -> list[str]:
@@ -124,7 +126,7 @@ def _typed_row(obj: str, table: RawTable, header: list[str], values: list[str]) 
 def parse(path: Path, data: bytes) -> ParsedFile:
     obj = object_name(path)
     table = OBJECTS[obj]
-    lines = io.StringIO(_decode(data), newline="").readlines()
+    lines = io.StringIO(decode_utf8(data), newline="").readlines()
     header = _header(lines, obj)
     parsed = ParsedFile()
     reader = csv.reader(iter(lines[1:]), strict=True)

@@ -1,0 +1,63 @@
+"""The landing folder: which files of each source are ready, in which order."""
+
+from pathlib import Path
+
+from ingest.landing import LandedFile, discover, is_empty
+
+
+def _touch(root: Path, *names: str) -> None:
+    for name in names:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x")
+
+
+def _names(landing: Path, source: str) -> list[str]:
+    return [f.path.relative_to(landing / source).as_posix() for f in discover(landing, source)]
+
+
+def test_each_source_finds_its_patterns_also_in_subfolders(tmp_path: Path):
+    _touch(
+        tmp_path,
+        "salesforce/Lead_2024-03-05.csv", "salesforce/2024/03/Task_2024-03-05.csv", "salesforce/notes.txt",
+        "mailbox/ana.mbox", "mailbox/archive/ben.mbox", "mailbox/ana.eml",
+        "sendgrid/events_1.json", "sendgrid/hooks/events_2.jsonl", "sendgrid/events.csv",
+    )  # fmt: skip
+
+    assert _names(tmp_path, "salesforce") == ["2024/03/Task_2024-03-05.csv", "Lead_2024-03-05.csv"]
+    assert _names(tmp_path, "mailbox") == ["ana.mbox", "archive/ben.mbox"]
+    assert _names(tmp_path, "sendgrid") == ["events_1.json", "hooks/events_2.jsonl"]
+    assert all(isinstance(f, LandedFile) and f.source == "sendgrid" for f in discover(tmp_path, "sendgrid"))
+
+
+def test_in_flight_files_are_ignored(tmp_path: Path):
+    _touch(
+        tmp_path,
+        "salesforce/Lead_1.csv", "salesforce/.Lead_2.csv", "salesforce/Lead_3.csv.tmp", "salesforce/Lead_4.csv.part",
+        "sendgrid/.events.json", "sendgrid/events.json.part", "sendgrid/events.jsonl.tmp",
+    )  # fmt: skip
+
+    assert _names(tmp_path, "salesforce") == ["Lead_1.csv"]
+    assert _names(tmp_path, "sendgrid") == []
+
+
+def test_paths_are_sorted(tmp_path: Path):
+    _touch(tmp_path, "salesforce/User.csv", "salesforce/Lead_2024-03-14.csv", "salesforce/Lead_2024-03-06.csv")
+
+    paths = [f.path for f in discover(tmp_path, "salesforce")]
+
+    assert paths == sorted(paths)
+    assert [p.name for p in paths] == ["Lead_2024-03-06.csv", "Lead_2024-03-14.csv", "User.csv"]
+
+
+def test_missing_source_folder_has_no_files(tmp_path: Path):
+    assert discover(tmp_path, "mailbox") == []
+
+
+def test_is_empty(tmp_path: Path):
+    assert is_empty(tmp_path)
+    assert is_empty(tmp_path / "missing")
+    _touch(tmp_path, "salesforce/.Lead.csv", "mailbox/ana.mbox.part", "sendgrid/readme.txt")
+    assert is_empty(tmp_path)
+    _touch(tmp_path, "mailbox/archive/ana.mbox")
+    assert not is_empty(tmp_path)

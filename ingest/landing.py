@@ -1,7 +1,7 @@
 """The landing folder: which delivered files belong to which source, and which are not ready yet.
 
-Writers must rename complete files into place: names starting with `.` or ending in `.tmp`/`.part` are
-in-flight and ignored until renamed.
+Writers must rename complete files into place: a file is in flight, and ignored, while its name or a folder
+it sits in starts with `.`, or while its name does not end in the source's extension (`Lead.csv.part`).
 """
 
 from dataclasses import dataclass
@@ -12,7 +12,6 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "mailbox": ("*.mbox",),
     "sendgrid": ("*.json", "*.jsonl"),
 }
-IN_FLIGHT_SUFFIXES = (".tmp", ".part")
 
 
 @dataclass(frozen=True)
@@ -21,8 +20,8 @@ class LandedFile:
     path: Path
 
 
-def _ready(path: Path) -> bool:
-    return path.is_file() and not path.name.startswith(".") and not path.name.endswith(IN_FLIGHT_SUFFIXES)
+def _ready(path: Path, folder: Path) -> bool:
+    return path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
 
 
 def discover(landing_dir: Path, source: str) -> list[LandedFile]:
@@ -30,7 +29,7 @@ def discover(landing_dir: Path, source: str) -> list[LandedFile]:
     folder = Path(landing_dir) / source
     if not folder.is_dir():
         return []
-    paths = {p for pattern in SOURCES[source] for p in folder.rglob(pattern) if _ready(p)}
+    paths = {p for pattern in SOURCES[source] for p in folder.rglob(pattern) if _ready(p, folder)}
     return [LandedFile(source, p) for p in sorted(paths)]
 
 

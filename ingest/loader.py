@@ -103,28 +103,48 @@ def _failed(file_id: int, landed: LandedFile, error: str) -> FileOutcome:
     return FileOutcome(file_id, landed.source, str(landed.path), "failed", 0, 0, 0, error, reasons=(error,))
 
 
-def load_file(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> FileOutcome | None:
-    """Load one file whole or not at all; None when the same content was delivered before."""
-    data = landed.path.read_bytes()
-    if _already_delivered(con, data):
-        return None
-    file_id = _next_file_id(con)
+# DuckDB errors caused by a file's values rather than by the database: the file fails, the others go on.
+DATA_ERRORS = (duckdb.ConversionException, duckdb.OutOfRangeException, duckdb.InvalidInputException)
+
+
+def _parse(landed: LandedFile, data: bytes, file_id: int) -> tuple[ParsedFile | None, FileOutcome]:
     try:
         parsed = PARSERS[landed.source](landed.path, data)
-        outcome = _loaded(file_id, landed, parsed)
     except FileRejected as exc:
-        outcome, parsed = _failed(file_id, landed, f"{landed.path.name}: {exc}"), None
+        return None, _failed(file_id, landed, f"{landed.path.name}: {exc}")
+    except Exception as exc:  # a parser defect must not stop the other files: record it, keep the file
+        log.exception("parser failed on %s", landed.path)
+        return None, _failed(file_id, landed, f"{landed.path.name}: parser error {type(exc).__name__}: {exc}")
+    return parsed, _loaded(file_id, landed, parsed)
+
+
+def _write(con: duckdb.DuckDBPyConnection, landed: LandedFile, data: bytes, parsed: ParsedFile | None,
+           outcome: FileOutcome) -> None:
+    """The file's rows, rejected rows and ledger row in one transaction."""
     con.begin()
     try:
         if parsed is not None:
             for table_name, rows in parsed.rows.items():
-                _insert(con, table_name, rows, file_id)
-            _insert_rejections(con, parsed, file_id)
+                _insert(con, table_name, rows, outcome.file_id)
+            _insert_rejections(con, parsed, outcome.file_id)
         _record(con, landed, data, outcome)
         con.commit()
     except Exception:
         con.rollback()
         raise
+
+
+def load_file(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> FileOutcome | None:
+    """Load one file whole or not at all; None when the same content was delivered before."""
+    data = landed.path.read_bytes()
+    if _already_delivered(con, data):
+        return None
+    parsed, outcome = _parse(landed, data, _next_file_id(con))
+    try:
+        _write(con, landed, data, parsed, outcome)
+    except DATA_ERRORS as exc:
+        outcome = _failed(outcome.file_id, landed, f"{landed.path.name}: the warehouse refused a value: {exc}")
+        _write(con, landed, data, None, outcome)
     log.info("%s: %s, %d loaded, %d rejected", landed.path, outcome.status, outcome.rows_loaded,
              outcome.rows_rejected)
     return outcome

@@ -35,9 +35,11 @@ def test_in_flight_files_are_ignored(tmp_path: Path):
         tmp_path,
         "salesforce/Lead_1.csv", "salesforce/.Lead_2.csv", "salesforce/Lead_3.csv.tmp", "salesforce/Lead_4.csv.part",
         "sendgrid/.events.json", "sendgrid/events.json.part", "sendgrid/events.jsonl.tmp",
+        "salesforce/.uploading/Lead_5.csv", "mailbox/.sync/archive/ana.mbox",
     )  # fmt: skip
 
     assert _names(tmp_path, "salesforce") == ["Lead_1.csv"]
+    assert _names(tmp_path, "mailbox") == []
     assert _names(tmp_path, "sendgrid") == []
 
 

@@ -233,7 +233,7 @@ def test_crash_mid_file_leaves_nothing_and_the_next_load_loads_it_whole(con, lan
     assert after["_files"] - before["_files"] == 1
 
 
-def test_warehouse_error_mid_file_surfaces_as_itself_and_leaves_nothing(con, landing: Path, monkeypatch):
+def test_a_value_the_warehouse_refuses_fails_that_file_only(con, landing: Path, monkeypatch):
     def unstorable(path: Path, data: bytes) -> ParsedFile:
         parsed = ParsedFile(rows_total=2)
         parsed.add("salesforce_leads", {"Id": "ok", "_row_number": 1})
@@ -241,10 +241,30 @@ def test_warehouse_error_mid_file_surfaces_as_itself_and_leaves_nothing(con, lan
         return parsed
 
     monkeypatch.setitem(loader.PARSERS, "salesforce", unstorable)
-    with pytest.raises(duckdb.ConversionException, match="out of range"):
-        loader.load_file(con, LandedFile("salesforce", landing / "salesforce" / "User.csv"))
+    outcomes = {Path(o.path).name: o for o in loader.load_source(con, landing, "salesforce")}
 
-    assert set(_counts(con).values()) == {0}
+    assert {o.status for o in outcomes.values()} == {"failed"}
+    assert "the warehouse refused a value" in outcomes["User.csv"].error
+    assert "out of range" in outcomes["User.csv"].error
+    assert _counts(con)["salesforce_leads"] == 0
+    assert set(_ledger(con)) == set(outcomes)
+
+
+def test_a_parser_defect_fails_that_file_and_the_others_still_load(con, landing: Path, monkeypatch):
+    real = loader.PARSERS["mailbox"]
+
+    def broken_on_plain(path: Path, data: bytes) -> ParsedFile:
+        if path.name == "plain.mbox":
+            raise KeyError("unexpected header layout")
+        return real(path, data)
+
+    monkeypatch.setitem(loader.PARSERS, "mailbox", broken_on_plain)
+    outcomes = {Path(o.path).name: o for o in loader.load_source(con, landing, "mailbox")}
+
+    assert outcomes["plain.mbox"].status == "failed"
+    assert outcomes["plain.mbox"].error == "plain.mbox: parser error KeyError: 'unexpected header layout'"
+    assert outcomes["multipart.mbox"].status == "loaded"
+    assert _counts(con)["mailbox_messages"] > 0
 
 
 @pytest.mark.parametrize("table", [*RAW_TABLES, FILES, REJECTED_ROWS], ids=lambda t: t.name)

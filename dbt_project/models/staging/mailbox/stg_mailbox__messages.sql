@@ -7,12 +7,9 @@ source as (
 
 ),
 
-ranked as (
+latest as (
 
-    select
-        *,
-        row_number() over (partition by message_id order by _file_id, _row_number) as copy_rank
-    from source
+    {{ deduplicate('source', partition_by='message_id', order_by='_file_id, _row_number') }}
 
 ),
 
@@ -34,8 +31,7 @@ final as (
         -- timestamps
         sent_at
 
-    from ranked
-    where copy_rank = 1
+    from latest
 
 )
 

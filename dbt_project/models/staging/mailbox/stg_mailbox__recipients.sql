@@ -7,15 +7,13 @@ source as (
 
 ),
 
-ranked as (
+latest as (
 
-    select
-        *,
-        row_number() over (
-            partition by message_id, lower(trim(address))
-            order by case when recipient_type = 'to' then 0 else 1 end, _file_id, _row_number
-        ) as copy_rank
-    from source
+    {{ deduplicate(
+        'source',
+        partition_by='message_id, lower(trim(address))',
+        order_by="case when recipient_type = 'to' then 0 else 1 end, _file_id, _row_number",
+    ) }}
 
 ),
 
@@ -30,8 +28,7 @@ final as (
         recipient_type,
         display_name
 
-    from ranked
-    where copy_rank = 1
+    from latest
 
 )
 

@@ -7,12 +7,9 @@ source as (
 
 ),
 
-ranked as (
+latest as (
 
-    select
-        *,
-        row_number() over (partition by "Id" order by _file_id desc, _row_number desc) as version_rank
-    from source
+    {{ deduplicate('source', partition_by='"Id"', order_by='_file_id desc, _row_number desc') }}
 
 ),
 
@@ -31,8 +28,7 @@ final as (
         -- timestamps
         "CreatedDate" as changed_at
 
-    from ranked
-    where version_rank = 1
+    from latest
 
 )
 

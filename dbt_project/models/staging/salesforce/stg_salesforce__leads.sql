@@ -7,15 +7,9 @@ source as (
 
 ),
 
-ranked as (
+latest as (
 
-    select
-        *,
-        row_number() over (
-            partition by "Id"
-            order by "LastModifiedDate" desc, _file_id desc, _row_number desc
-        ) as version_rank
-    from source
+    {{ deduplicate('source', partition_by='"Id"', order_by='"LastModifiedDate" desc, _file_id desc, _row_number desc') }}
 
 ),
 
@@ -51,8 +45,7 @@ final as (
         -- lineage
         _file_id as file_id
 
-    from ranked
-    where version_rank = 1
+    from latest
 
 )
 

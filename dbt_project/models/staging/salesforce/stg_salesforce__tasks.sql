@@ -7,15 +7,9 @@ source as (
 
 ),
 
-ranked as (
+latest as (
 
-    select
-        *,
-        row_number() over (
-            partition by "Id"
-            order by "LastModifiedDate" desc, _file_id desc, _row_number desc
-        ) as version_rank
-    from source
+    {{ deduplicate('source', partition_by='"Id"', order_by='"LastModifiedDate" desc, _file_id desc, _row_number desc') }}
 
 ),
 
@@ -42,8 +36,7 @@ final as (
         "CreatedDate" as created_at,
         "LastModifiedDate" as last_modified_at
 
-    from ranked
-    where version_rank = 1
+    from latest
 
 )
 

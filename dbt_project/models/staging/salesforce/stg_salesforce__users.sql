@@ -7,12 +7,9 @@ source as (
 
 ),
 
-ranked as (
+latest as (
 
-    select
-        *,
-        row_number() over (partition by "Id" order by _file_id desc, _row_number desc) as version_rank
-    from source
+    {{ deduplicate('source', partition_by='"Id"', order_by='_file_id desc, _row_number desc') }}
 
 ),
 
@@ -29,8 +26,7 @@ final as (
         "Department" as team,
         coalesce("IsActive", true) as is_active
 
-    from ranked
-    where version_rank = 1
+    from latest
 
 )
 

@@ -7,12 +7,9 @@ source as (
 
 ),
 
-ranked as (
+latest as (
 
-    select
-        *,
-        row_number() over (partition by sg_event_id order by _file_id, _row_number) as copy_rank
-    from source
+    {{ deduplicate('source', partition_by='sg_event_id', order_by='_file_id, _row_number') }}
 
 ),
 
@@ -36,8 +33,7 @@ final as (
         -- timestamps
         event_at
 
-    from ranked
-    where copy_rank = 1
+    from latest
 
 )
 

@@ -17,6 +17,13 @@ from ingest.schema import FILES, RAW_TABLES, REJECTED_ROWS, create_statements
 
 log = logging.getLogger(__name__)
 
+def _tables_for(landed: LandedFile) -> tuple[str, ...]:
+    """The raw tables a file feeds: what its name says for Salesforce, every table of its source otherwise."""
+    if landed.source == "salesforce":
+        return salesforce.tables_for(landed.path)
+    return tuple(t.name for t in RAW_TABLES if t.source == landed.source)
+
+
 PARSERS: dict[str, Callable[[Path, bytes], ParsedFile]] = {
     "salesforce": salesforce.parse,
     "mailbox": mailbox.parse,
@@ -37,6 +44,8 @@ class FileOutcome:
     error: str | None = None
     rows_by_table: dict[str, int] = field(default_factory=dict)
     reasons: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()
+    extra_columns: tuple[str, ...] = ()
 
 
 def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
@@ -96,11 +105,15 @@ def _loaded(file_id: int, landed: LandedFile, parsed: ParsedFile) -> FileOutcome
         rows_rejected=rejected,
         rows_by_table={table: len(rows) for table, rows in parsed.rows.items()},
         reasons=tuple(f"row {r.row_number}: {r.reason}" for r in parsed.rejections[:5]),
+        tables=_tables_for(landed),
+        extra_columns=parsed.extra_columns,
     )
 
 
 def _failed(file_id: int, landed: LandedFile, error: str) -> FileOutcome:
-    return FileOutcome(file_id, landed.source, str(landed.path), "failed", 0, 0, 0, error, reasons=(error,))
+    return FileOutcome(
+        file_id, landed.source, str(landed.path), "failed", 0, 0, 0, error, reasons=(error,), tables=_tables_for(landed)
+    )
 
 
 # DuckDB errors caused by a file's values rather than by the database: the file fails, the others go on.

@@ -24,6 +24,7 @@ class ParsedFile:
     rows_total: int = 0
     rows: dict[str, list[dict]] = field(default_factory=dict)
     rejections: list[Rejection] = field(default_factory=list)
+    extra_columns: tuple[str, ...] = ()
 
     def add(self, table: str, row: dict) -> None:
         self.rows.setdefault(table, []).append(row)

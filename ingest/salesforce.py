@@ -50,6 +50,14 @@ def object_name(path: Path) -> str:
     raise FileRejected(f"unknown Salesforce object in file name {path.name!r}: expected one of {known}")
 
 
+def tables_for(path: Path) -> tuple[str, ...]:
+    """The raw table a file feeds, judged by its name alone (every Salesforce table when the name is unknown)."""
+    try:
+        return (OBJECTS[object_name(path)].name,)
+    except FileRejected:
+        return tuple(t.name for t in OBJECTS.values())
+
+
 def _boolean(name: str, text: str) -> bool:
     try:
         return TRUE_VALUES[text.strip().lower()]
@@ -93,6 +101,10 @@ def _header(lines: list[str], obj: str) -> list[str]:
     except StopIteration:
         raise FileRejected("empty file: no header row") from None
     header = [h.strip() for h in header]
+    if len(header) == 1:
+        for name, delimiter in (("semicolons", ";"), ("tabs", "\t"), ("pipes", "|")):
+            if delimiter in header[0]:
+                raise FileRejected(f"the header is separated by {name}: Salesforce exports are comma-separated")
     duplicated = sorted({h for h in header if header.count(h) > 1})
     if duplicated:
         raise FileRejected(f"header repeats column(s) {', '.join(duplicated)}")
@@ -128,7 +140,8 @@ def parse(path: Path, data: bytes) -> ParsedFile:
     table = OBJECTS[obj]
     lines = io.StringIO(decode_utf8(data), newline="").readlines()
     header = _header(lines, obj)
-    parsed = ParsedFile()
+    declared = {c.name for c in table.columns}
+    parsed = ParsedFile(extra_columns=tuple(h for h in header if h not in declared))
     reader = csv.reader(iter(lines[1:]), strict=True)
     consumed = 0
     while True:

@@ -1,6 +1,7 @@
 """The whole graph through Dagster on the hand-made landing set, compared with hand-computed marts."""
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -53,13 +54,14 @@ def test_metric_parameters_record_the_as_of_time(first_run, module_radar_env):
     ]
 
 
-def test_dbt_tests_surface_as_asset_checks(first_run):
+def test_only_warnings_fail_and_they_name_the_cause(first_run):
     failed = {
         (e.asset_key.to_user_string(), e.check_name, e.severity.value)
         for e in first_run.get_asset_check_evaluations()
         if not e.passed
     }
-    # The fixture has one unmapped lead status (Prospecting) and one unknown SendGrid event type: warnings only.
+    # The fixture has one unmapped lead status (Prospecting), one unknown SendGrid event type, and three
+    # files with rejected rows (a Task row, an mbox message without Date, a broken JSON line).
     assert failed == {
         (
             "staging/stg_salesforce__leads",
@@ -67,8 +69,22 @@ def test_dbt_tests_surface_as_asset_checks(first_run):
             "WARN",
         ),
         ("staging/stg_sendgrid__events", "sendgrid_event_types_known", "WARN"),
+        ("raw/salesforce_tasks", "landed_files_clean", "WARN"),
+        ("raw/mailbox_messages", "landed_files_clean", "WARN"),
+        ("raw/mailbox_recipients", "landed_files_clean", "WARN"),
+        ("raw/sendgrid_events", "landed_files_clean", "WARN"),
     }
     assert len(first_run.get_asset_check_evaluations()) > 30
+
+
+def test_the_files_check_lists_the_partly_rejected_file_and_its_reasons(first_run):
+    tasks = next(
+        e for e in first_run.get_asset_check_evaluations()
+        if e.asset_key.to_user_string() == "raw/salesforce_tasks" and e.check_name == "landed_files_clean"
+    )
+    assert [Path(p).name for p in tasks.metadata["partly_rejected_files"].value] == ["Task_2024-03-14.csv"]
+    assert tasks.metadata["rows_rejected"].value == 1
+    assert "CreatedDate: 'yesterday' is not an ISO-8601 datetime" in tasks.metadata["sample_reasons"].value
 
 
 def test_ledger_accounts_for_every_row(first_run, module_radar_env):

@@ -12,6 +12,7 @@ SOURCE_DESCRIPTIONS = {
     "mailbox": "mbox mailbox exports from landing/mailbox/.",
     "sendgrid": "SendGrid Event Webhook bodies from landing/sendgrid/ (*.json arrays, *.jsonl).",
 }
+FILES_CHECK = "landed_files_clean"
 
 
 def _spec(table: RawTable) -> dg.AssetSpec:
@@ -29,22 +30,61 @@ def _spec(table: RawTable) -> dg.AssetSpec:
     )
 
 
-def _file_summary(outcomes: list[FileOutcome]) -> dict:
-    return {
-        "new_files": len(outcomes),
-        "files_failed": sum(o.status == "failed" for o in outcomes),
-        "rows_loaded": sum(o.rows_loaded for o in outcomes),
-        "rows_rejected": sum(o.rows_rejected for o in outcomes),
-        "sample_reasons": dg.MetadataValue.md(
-            "\n".join(f"- `{o.path}`: {r}" for o in outcomes for r in o.reasons[:3]) or "none"
-        ),
-    }
+def _check_spec(table: RawTable) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(
+        FILES_CHECK,
+        asset=[RAW_SCHEMA, table.name],
+        description="Warns when a file of this run failed or had rejected rows (see raw._files, raw._rejected_rows).",
+    )
+
+
+def _reasons(outcomes: list[FileOutcome]) -> dg.MetadataValue:
+    lines = [f"- `{o.path}` ({o.status}): {r}" for o in outcomes for r in o.reasons[:3]]
+    return dg.MetadataValue.md("\n".join(lines) or "none")
+
+
+def _materialization(table: RawTable, outcomes: list[FileOutcome], row_count: int) -> dg.MaterializeResult:
+    mine = [o for o in outcomes if table.name in o.tables]
+    extras = sorted({c for o in mine for c in o.extra_columns})
+    return dg.MaterializeResult(
+        asset_key=[RAW_SCHEMA, table.name],
+        metadata={
+            "new_files": len(mine),
+            "files_failed": sum(o.status == "failed" for o in mine),
+            "rows_added": sum(o.rows_by_table.get(table.name, 0) for o in mine),
+            "rows_rejected": sum(o.rows_rejected for o in mine),
+            "sample_reasons": _reasons(mine),
+            "extra_columns_kept": ", ".join(extras) or "none",
+            "dagster/row_count": row_count,
+        },
+    )
+
+
+def _files_check(table: RawTable, outcomes: list[FileOutcome]) -> dg.AssetCheckResult:
+    bad = [o for o in outcomes if table.name in o.tables and o.status != "loaded"]
+    return dg.AssetCheckResult(
+        asset_key=[RAW_SCHEMA, table.name],
+        check_name=FILES_CHECK,
+        passed=not bad,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "failed_files": [o.path for o in bad if o.status == "failed"],
+            "partly_rejected_files": [o.path for o in bad if o.status == "partial"],
+            "rows_rejected": sum(o.rows_rejected for o in bad),
+            "sample_reasons": _reasons(bad),
+        },
+    )
 
 
 def _ingest_asset(source: str) -> dg.AssetsDefinition:
     tables = [t for t in RAW_TABLES if t.source == source]
 
-    @dg.multi_asset(name=f"{source}_files", specs=[_spec(t) for t in tables], pool=WAREHOUSE_POOL)
+    @dg.multi_asset(
+        name=f"{source}_files",
+        specs=[_spec(t) for t in tables],
+        check_specs=[_check_spec(t) for t in tables],
+        pool=WAREHOUSE_POOL,
+    )
     def _load(context: dg.AssetExecutionContext, radar: RadarSettings):
         con = connect(radar.warehouse_path)
         try:
@@ -53,16 +93,9 @@ def _ingest_asset(source: str) -> dg.AssetsDefinition:
         finally:
             con.close()
         context.log.info(f"{source}: {len(outcomes)} new file(s) from {radar.landing_path / source}")
-        summary = _file_summary(outcomes)
         for table in tables:
-            yield dg.MaterializeResult(
-                asset_key=[RAW_SCHEMA, table.name],
-                metadata={
-                    **summary,
-                    "rows_added": sum(o.rows_by_table.get(table.name, 0) for o in outcomes),
-                    "dagster/row_count": counts[table.name],
-                },
-            )
+            yield _materialization(table, outcomes, counts[table.name])
+            yield _files_check(table, outcomes)
 
     _load.__doc__ = SOURCE_DESCRIPTIONS[source]
     return _load

@@ -163,6 +163,25 @@ def load_file(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> FileOutcome
     return outcome
 
 
+def forget_file(con: duckdb.DuckDBPyConnection, file_id: int) -> str | None:
+    """Remove a file's rows, rejected rows and ledger row in one transaction, so the next run loads it again
+    (after fixing a mapping or a parser, say). Returns the file's path, or None for an unknown file_id."""
+    row = con.execute(f"select path from {FILES.qualified} where file_id = ?", [file_id]).fetchone()
+    if row is None:
+        return None
+    con.begin()
+    try:
+        for table in RAW_TABLES:
+            con.execute(f"delete from {table.qualified} where _file_id = ?", [file_id])
+        con.execute(f"delete from {REJECTED_ROWS.qualified} where file_id = ?", [file_id])
+        con.execute(f"delete from {FILES.qualified} where file_id = ?", [file_id])
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+    return row[0]
+
+
 def load_source(con: duckdb.DuckDBPyConnection, landing_dir: Path, source: str) -> list[FileOutcome]:
     """Load every new ready file of one source; a failing file is recorded and the others go on."""
     outcomes = []

@@ -94,7 +94,7 @@ def parse(path: Path, data: bytes) -> ParsedFile:
     parsed = ParsedFile()
     for number, raw in enumerate(_raw_messages(data), start=1):
         parsed.rows_total += 1
-        record = raw.decode("utf-8", errors="replace")
+        record = raw.decode("utf-8", errors="backslashreplace")  # non-UTF-8 bytes stay visible as \xNN
         try:
             message = _PARSER.parsebytes(raw)
             row, recipients = _message_rows(message, raw, number)

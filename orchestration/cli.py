@@ -52,6 +52,29 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reprocess(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from ingest.loader import connect, forget_file
+
+    if args.warehouse:
+        os.environ["RADAR_WAREHOUSE"] = args.warehouse
+    try:
+        con = connect(settings.warehouse_path())
+    except duckdb.IOException as exc:
+        print(f"radar reprocess: the warehouse is busy (a run is writing?): {exc}", file=sys.stderr)
+        return 1
+    try:
+        path = forget_file(con, args.file_id)
+    finally:
+        con.close()
+    if path is None:
+        print(f"radar reprocess: no file with file_id {args.file_id} in raw._files", file=sys.stderr)
+        return 2
+    print(f"forgot file {args.file_id} ({path}): the next run loads it again if it is still in the landing folder")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="radar", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -69,13 +92,16 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--landing", help="landing folder (RADAR_LANDING_DIR; default data/landing)")
     run.add_argument("--warehouse", help="DuckDB file (RADAR_WAREHOUSE; default data/warehouse.duckdb)")
     run.add_argument("--as-of", help="as-of time T, ISO-8601, UTC unless an offset is given (RADAR_AS_OF; default now)")
+    reprocess = commands.add_parser("reprocess", help="forget a loaded or failed file so the next run loads it again")
+    reprocess.add_argument("file_id", type=int, help="raw._files.file_id")
+    reprocess.add_argument("--warehouse", help="DuckDB file (RADAR_WAREHOUSE; default data/warehouse.duckdb)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = _demo if args.command == "demo" else _run
-    return handler(args)
+    handlers = {"demo": _demo, "run": _run, "reprocess": _reprocess}
+    return handlers[args.command](args)
 
 
 if __name__ == "__main__":

@@ -276,3 +276,20 @@ def test_tables_have_exactly_the_columns_declared_in_the_schema(con, table):
     ).fetchall()
 
     assert columns == [(c.name, c.type) for c in table.columns]
+
+
+def test_a_forgotten_file_loads_again_whole_and_only_its_rows_went(con, landing: Path):
+    _load_all(con, landing)
+    full = _counts(con)
+    victim = _ledger(con)["broken_headers.mbox"]
+
+    assert loader.forget_file(con, victim["file_id"]) == victim["path"]
+    gone = _counts(con)
+    assert gone["_files"] == full["_files"] - 1
+    assert gone["_rejected_rows"] == full["_rejected_rows"] - victim["rows_rejected"]
+    assert gone["mailbox_messages"] == full["mailbox_messages"] - victim["rows_loaded"]
+    assert loader.forget_file(con, victim["file_id"]) is None
+
+    reloaded = loader.load_source(con, landing, "mailbox")
+    assert [Path(o.path).name for o in reloaded] == ["broken_headers.mbox"]
+    assert _counts(con) == full

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.loader import connect, load_source
 from tests.conftest import HANDMADE_LANDING, query
 
 RADAR = str(Path(sys.executable).parent / "radar")
@@ -46,6 +47,22 @@ def test_demo_refuses_a_landing_folder_with_files_unless_asked_to_skip(tmp_path:
     assert refused.returncode == 2 and "already holds landing files" in refused.stderr
     assert skipped.returncode == 0
     assert _digest(landing) == before
+
+
+def test_reprocess_forgets_a_file_so_the_next_run_loads_it_again(tmp_path: Path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    con = connect(warehouse)
+    load_source(con, HANDMADE_LANDING, "sendgrid")
+    con.close()
+    file_id = query(warehouse, "select file_id from raw._files where path like '%.jsonl'")[0]["file_id"]
+
+    done = _radar("reprocess", str(file_id), "--warehouse", str(warehouse), env={})
+    unknown = _radar("reprocess", "999", "--warehouse", str(warehouse), env={})
+
+    assert done.returncode == 0 and "events_2024-03-06.jsonl" in done.stdout
+    assert query(warehouse, "select count(*) as n from raw._files") == [{"n": 1}]
+    assert query(warehouse, f"select count(*) as n from raw._rejected_rows where file_id = {file_id}") == [{"n": 0}]
+    assert unknown.returncode == 2 and "no file with file_id 999" in unknown.stderr
 
 
 @pytest.mark.slow

@@ -1,7 +1,23 @@
 import dagster as dg
 
+from ingest.schema import RAW_SCHEMA
+
+TRANSFORM_GROUPS = ("staging", "intermediate", "marts")
+
 radar_job = dg.define_asset_job(
     "radar_job",
     selection=dg.AssetSelection.all(),
     description="One full pipeline run: load new landing files, then dbt build (seeds, models, tests).",
+)
+
+ingest_job = dg.define_asset_job(
+    "ingest_job",
+    selection=dg.AssetSelection.groups(RAW_SCHEMA),
+    description="Load new landing files into the raw tables (launched by the landing sensor).",
+)
+
+daily_marts_job = dg.define_asset_job(
+    "daily_marts_job",
+    selection=dg.AssetSelection.groups(*TRANSFORM_GROUPS),
+    description="Rebuild staging, intermediate and marts, with their tests, as of a given time.",
 )

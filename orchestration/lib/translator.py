@@ -8,6 +8,20 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
 from ingest.schema import RAW_SCHEMA
 
+# A model rebuilds after any of its upstream assets updates: only the part of the graph below the raw tables
+# that received files. Unlike eager(), it neither waits for every upstream to exist (a team with no mailbox
+# export still gets its marts) nor builds models that are merely missing before any data arrived.
+FOLLOWS_UPSTREAM = (
+    dg.AutomationCondition.any_deps_updated().since_last_handled()
+    & ~dg.AutomationCondition.any_deps_in_progress()
+    & ~dg.AutomationCondition.in_progress()
+).with_label("follows_upstream")
+# The mapping seeds have no upstream: they are (re)built while missing from the warehouse or when edited.
+SEED_PRESENT = (
+    (dg.AutomationCondition.missing() | dg.AutomationCondition.code_version_changed())
+    & ~dg.AutomationCondition.in_progress()
+).with_label("seed_present")
+
 
 class RadarDbtTranslator(DagsterDbtTranslator):
     def __init__(self):
@@ -17,6 +31,12 @@ class RadarDbtTranslator(DagsterDbtTranslator):
         if dbt_resource_props["resource_type"] == "source":
             return dg.AssetKey([RAW_SCHEMA, dbt_resource_props["name"]])
         return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+
+    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> dg.AutomationCondition | None:
+        """Seeds build whenever missing or changed; models follow their upstream (see FOLLOWS_UPSTREAM)."""
+        if dbt_resource_props["resource_type"] == "seed":
+            return SEED_PRESENT
+        return FOLLOWS_UPSTREAM
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "source":

@@ -1,7 +1,9 @@
 """The landing folder: which files of each source are ready, in which order."""
 
+import time
 from pathlib import Path
 
+from ingest import landing
 from ingest.landing import LandedFile, discover, is_empty
 
 
@@ -63,3 +65,22 @@ def test_is_empty(tmp_path: Path):
     assert is_empty(tmp_path)
     _touch(tmp_path, "mailbox/archive/ana.mbox")
     assert not is_empty(tmp_path)
+
+
+def test_scan_hands_each_content_on_once_and_waits_for_recent_files(tmp_path: Path, monkeypatch):
+    _touch(tmp_path, "salesforce/Lead_1.csv", "mailbox/ana.mbox")
+    (tmp_path / "salesforce" / "Lead_1.csv").write_text("Id\n1\n")
+    hashed = []
+    real_sha = landing._sha256
+    monkeypatch.setattr(landing, "_sha256", lambda p: hashed.append(p.name) or real_sha(p))
+    now = time.time()
+
+    waiting = landing.scan(tmp_path, {}, set(), now=now, settle_seconds=60)
+    first = landing.scan(tmp_path, {}, set(), now=now + 120, settle_seconds=60)
+    seen = {sha for _, sha in first.new}
+    second = landing.scan(tmp_path, first.fingerprints, seen, now=now + 240, settle_seconds=60)
+
+    assert [f.path.name for f in waiting.settling] == ["Lead_1.csv", "ana.mbox"] and waiting.new == []
+    assert sorted(f.path.name for f, _ in first.new) == ["Lead_1.csv", "ana.mbox"]
+    assert second.new == [] and second.already_seen == 2
+    assert sorted(hashed) == ["Lead_1.csv", "ana.mbox"], "an unchanged file is not hashed again"

@@ -71,3 +71,17 @@ def test_graph_snapshot():
     if os.environ.get("UPDATE_GRAPH_SNAPSHOT"):
         SNAPSHOT.write_text(current)
     assert current == SNAPSHOT.read_text()
+
+
+def test_event_driven_operation_is_on_by_default():
+    definitions = defs()
+    sensors = {s.name: s for s in definitions.sensors}
+    schedules = {s.name: s for s in definitions.schedules}
+    assert set(sensors) == {"landing_sensor", "automation_sensor"}
+    assert set(schedules) == {"daily_marts_schedule"}
+    assert all(s.default_status == dg.DefaultSensorStatus.RUNNING for s in sensors.values())
+    assert schedules["daily_marts_schedule"].default_status == dg.DefaultScheduleStatus.RUNNING
+    assert schedules["daily_marts_schedule"].cron_schedule == "15 0 * * *"
+    graph = _graph()
+    assert graph.get(dg.AssetKey(["marts", "lead_aging"])).automation_condition.get_label() == "follows_upstream"
+    assert graph.get(dg.AssetKey(["raw", "salesforce_leads"])).automation_condition is None

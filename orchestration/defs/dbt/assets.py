@@ -1,10 +1,10 @@
 import json
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtCliRuntimeError, DbtCliResource, dbt_assets
 
 from orchestration.lib.dbt_project import DBT_PROJECT, ensure_manifest
-from orchestration.lib.pools import WAREHOUSE_POOL
+from orchestration.lib.pools import WAREHOUSE_POOL, retry_if_locked
 from orchestration.lib.radar_settings import RadarSettings
 from orchestration.lib.translator import RadarDbtTranslator
 
@@ -23,4 +23,8 @@ def follow_up_radar_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, 
     as_of = radar.resolve_as_of()
     context.log.info(f"dbt build as of {as_of:%Y-%m-%d %H:%M:%S} UTC")
     dbt_vars = json.dumps({"as_of": as_of.strftime("%Y-%m-%d %H:%M:%S")})
-    yield from dbt.cli(["build", "--exclude", "test_type:unit", "--vars", dbt_vars], context=context).stream()
+    try:
+        yield from dbt.cli(["build", "--exclude", "test_type:unit", "--vars", dbt_vars], context=context).stream()
+    except DagsterDbtCliRuntimeError as error:
+        retry_if_locked(error, context)
+        raise

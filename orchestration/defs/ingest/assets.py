@@ -1,10 +1,11 @@
 """One asset per raw table; each source's files load in one step (a file can fill several tables)."""
 
 import dagster as dg
+import duckdb
 
 from ingest.loader import FileOutcome, connect, load_source
 from ingest.schema import RAW_SCHEMA, RAW_TABLES, RawTable
-from orchestration.lib.pools import WAREHOUSE_POOL
+from orchestration.lib.pools import WAREHOUSE_POOL, retry_if_locked
 from orchestration.lib.radar_settings import RadarSettings
 
 SOURCE_DESCRIPTIONS = {
@@ -86,7 +87,11 @@ def _ingest_asset(source: str) -> dg.AssetsDefinition:
         pool=WAREHOUSE_POOL,
     )
     def _load(context: dg.AssetExecutionContext, radar: RadarSettings):
-        con = connect(radar.warehouse_path)
+        try:
+            con = connect(radar.warehouse_path)
+        except duckdb.IOException as error:
+            retry_if_locked(error, context)
+            raise
         try:
             outcomes = load_source(con, radar.landing_path, source)
             counts = {t.name: con.execute(f"select count(*) from {t.qualified}").fetchone()[0] for t in tables}

@@ -1,0 +1,26 @@
+import os
+from datetime import UTC
+
+import dagster as dg
+
+from orchestration.defs.jobs import daily_marts_job
+
+# Lead ages and coverage move every day even when no file arrives.
+DAILY_CRON = os.environ.get("RADAR_DAILY_CRON", "15 0 * * *")
+
+
+@dg.schedule(
+    job=daily_marts_job,
+    cron_schedule=DAILY_CRON,
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+def daily_marts_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    """Rebuilds the marts and their checks as of the midnight (UTC) that just passed."""
+    midnight = context.scheduled_execution_time.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    as_of = midnight.strftime("%Y-%m-%d %H:%M:%S")
+    return dg.RunRequest(
+        run_key=f"marts-as-of-{as_of}",
+        run_config={"resources": {"radar": {"config": {"as_of": as_of}}}},
+        tags={"radar/as_of": as_of},
+    )

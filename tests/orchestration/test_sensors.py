@@ -1,0 +1,98 @@
+"""The landing sensor, ticked with Dagster's sensor test utilities on a real landing folder."""
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.defs.ingest.sensors import landing_sensor
+from tests.conftest import HANDMADE_LANDING
+
+SETTLED = time.time() - 3600
+
+
+@pytest.fixture
+def landing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("RADAR_LANDING_DIR", str(tmp_path))
+    return tmp_path
+
+
+def _deliver(landing: Path, relative: str, as_name: str | None = None, settled: bool = True) -> Path:
+    target = landing / (as_name or relative)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(HANDMADE_LANDING / relative, target)
+    if settled:
+        os.utime(target, (SETTLED, SETTLED))
+    return target
+
+
+def _tick(cursor: str | None = None) -> dg.SensorResult:
+    return landing_sensor(dg.build_sensor_context(cursor=cursor))
+
+
+def _keys(result: dg.SensorResult) -> set[str]:
+    return {key.to_user_string() for request in result.run_requests for key in request.asset_selection}
+
+
+def test_a_new_file_gives_one_run_request_for_its_source(landing):
+    _deliver(landing, "sendgrid/events_2024-03-05.json")
+
+    result = _tick()
+
+    assert len(result.run_requests) == 1
+    assert _keys(result) == {"raw/sendgrid_events"}
+    assert result.run_requests[0].run_key
+
+
+def test_the_same_file_again_gives_nothing(landing):
+    _deliver(landing, "sendgrid/events_2024-03-05.json")
+    first = _tick()
+
+    again = _tick(first.cursor)
+    _deliver(landing, "sendgrid/events_2024-03-05.json", as_name="sendgrid/resent/copy.json")
+    copy = _tick(again.cursor)
+
+    assert again.run_requests == [] and "0 new, 1 seen before" in again.skip_reason.skip_message
+    assert copy.run_requests == [] and "0 new, 2 seen before" in copy.skip_reason.skip_message
+
+
+def test_a_file_still_being_written_waits_until_it_is_complete(landing):
+    partial = _deliver(landing, "salesforce/User.csv", settled=False)
+    in_flight = _deliver(landing, "salesforce/Task_2024-03-14.csv", as_name="salesforce/Task.csv.part")
+    hidden = _deliver(landing, "salesforce/Lead_2024-03-06.csv", as_name="salesforce/.upload/Lead.csv")
+
+    waiting = _tick()
+    os.utime(partial, (SETTLED, SETTLED))
+    in_flight.rename(landing / "salesforce" / "Task.csv")
+    ready = _tick(waiting.cursor)
+
+    assert waiting.run_requests == [] and "1 still settling" in waiting.skip_reason.skip_message
+    assert _keys(ready) == {"raw/salesforce_users", "raw/salesforce_tasks", "raw/salesforce_leads",
+                            "raw/salesforce_lead_history"}
+    assert hidden.exists()
+    assert json.loads(ready.cursor)["fingerprints"].keys() == {str(partial), str(landing / "salesforce/Task.csv")}
+
+
+def test_files_arriving_together_are_batched_into_one_run(landing):
+    for path in HANDMADE_LANDING.rglob("*"):
+        if path.is_file():
+            _deliver(landing, str(path.relative_to(HANDMADE_LANDING)))
+
+    result = _tick()
+
+    assert len(result.run_requests) == 1
+    assert result.run_requests[0].tags["radar/new_files"] == "11"
+    assert {k.split("/")[1].split("_")[0] for k in _keys(result)} == {"salesforce", "mailbox", "sendgrid"}
+
+
+def test_the_run_key_depends_on_content_not_on_names(tmp_path, monkeypatch):
+    keys = []
+    for name in ("a", "b"):
+        monkeypatch.setenv("RADAR_LANDING_DIR", str(tmp_path / name))
+        _deliver(tmp_path / name, "mailbox/ana.mbox", as_name=f"mailbox/{name}.mbox")
+        keys.append(_tick().run_requests[0].run_key)
+    assert keys[0] == keys[1]

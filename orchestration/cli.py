@@ -75,6 +75,20 @@ def _reprocess(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve_webhooks(args: argparse.Namespace) -> int:
+    from ingest.webhook import InvalidVerificationKey, MissingVerificationKey, WebhookConfig, serve
+
+    config = WebhookConfig.from_env(
+        settings.landing_dir(), insecure_no_verify=args.insecure_no_verify, max_body_bytes=args.max_body_bytes
+    )
+    try:
+        serve(config, host=args.host, port=args.port)
+    except (MissingVerificationKey, InvalidVerificationKey) as exc:
+        print(f"radar serve-webhooks: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="radar", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -95,12 +109,22 @@ def _parser() -> argparse.ArgumentParser:
     reprocess = commands.add_parser("reprocess", help="forget a loaded or failed file so the next run loads it again")
     reprocess.add_argument("file_id", type=int, help="raw._files.file_id")
     reprocess.add_argument("--warehouse", help="DuckDB file (RADAR_WAREHOUSE; default data/warehouse.duckdb)")
+    webhooks = commands.add_parser(
+        "serve-webhooks", help="receive SendGrid Event Webhook batches into the landing folder (RADAR_LANDING_DIR)"
+    )
+    webhooks.add_argument("--host", default="127.0.0.1")
+    webhooks.add_argument("--port", type=int, default=8787)
+    webhooks.add_argument("--max-body-bytes", type=int, default=5_000_000, help="larger bodies get 413")
+    webhooks.add_argument(
+        "--insecure-no-verify", action="store_true",
+        help="accept unsigned batches (only without RADAR_SENDGRID_VERIFICATION_KEY, for local trials)",
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"demo": _demo, "run": _run, "reprocess": _reprocess}
+    handlers = {"demo": _demo, "run": _run, "reprocess": _reprocess, "serve-webhooks": _serve_webhooks}
     return handlers[args.command](args)
 
 

@@ -84,3 +84,10 @@ def test_run_prints_the_summary_for_the_given_landing_warehouse_and_as_of(tmp_pa
     assert "6 failed" in out and "WARN: staging/stg_sendgrid__events sendgrid_event_types_known" in out
     assert query(warehouse, "select count(*) as n from marts.lead_aging") == [{"n": 9}]
     assert (tmp_path / "home" / "dagster.yaml").exists()
+
+
+def test_serve_webhooks_refuses_to_start_without_a_verification_key(tmp_path: Path):
+    env = {"RADAR_LANDING_DIR": str(tmp_path), "RADAR_SENDGRID_VERIFICATION_KEY": ""}
+    done = _radar("serve-webhooks", "--port", "0", env=env)
+    assert done.returncode == 2
+    assert "RADAR_SENDGRID_VERIFICATION_KEY" in done.stderr and "--insecure-no-verify" in done.stderr

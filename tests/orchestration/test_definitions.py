@@ -54,6 +54,7 @@ def test_groups_kinds_and_descriptions():
         assert node.group_name == key.path[0], key
         assert node.description, key
         assert "duckdb" in node.kinds, key
+        assert node.owners, key
 
 
 def test_every_warehouse_writer_is_in_the_one_writer_pool():

@@ -87,6 +87,27 @@ def test_the_files_check_lists_the_partly_rejected_file_and_its_reasons(first_ru
     assert "CreatedDate: 'yesterday' is not an ISO-8601 datetime" in tasks.metadata["sample_reasons"].value
 
 
+def test_materializations_carry_row_counts_and_column_types(first_run):
+    by_key = {
+        event.asset_key.to_user_string(): event.event_specific_data.materialization.metadata
+        for event in first_run.get_asset_materialization_events()
+    }
+    assert by_key["marts/lead_aging"]["dagster/row_count"].value == 9
+    assert by_key["marts/follow_up_coverage_daily"]["dagster/row_count"].value == 32
+    assert by_key["raw/salesforce_tasks"]["dagster/row_count"].value == 20
+    columns = {c.name: c.type for c in by_key["marts/lead_aging"]["dagster/column_schema"].value.columns}
+    assert columns["follow_up_state"] == "VARCHAR" and columns["hours_to_first_touch"] == "DOUBLE"
+
+
+def test_a_failed_dbt_check_points_at_its_failing_rows(first_run, module_radar_env):
+    unmapped = next(
+        e for e in first_run.get_asset_check_evaluations()
+        if e.check_name.startswith("relationships_stg_salesforce__leads_status")
+    )
+    failing = query(module_radar_env.warehouse, unmapped.metadata["failing_rows"].value)
+    assert [row["from_field"] for row in failing] == ["Prospecting"]
+
+
 def test_ledger_accounts_for_every_row(first_run, module_radar_env):
     files = {r["path"].rsplit("/", 1)[-1]: r for r in query(module_radar_env.warehouse, "select * from raw._files")}
     assert len(files) == 11

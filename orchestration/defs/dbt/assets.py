@@ -6,6 +6,7 @@ from dagster_dbt import DagsterDbtCliRuntimeError, DbtCliResource, dbt_assets
 from orchestration.lib.dbt_project import DBT_PROJECT, ensure_manifest
 from orchestration.lib.pools import WAREHOUSE_POOL, retry_if_locked
 from orchestration.lib.radar_settings import RadarSettings
+from orchestration.lib.table_metadata import with_table_metadata
 from orchestration.lib.translator import RadarDbtTranslator
 
 
@@ -23,8 +24,14 @@ def follow_up_radar_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, 
     as_of = radar.resolve_as_of()
     context.log.info(f"dbt build as of {as_of:%Y-%m-%d %H:%M:%S} UTC")
     dbt_vars = json.dumps({"as_of": as_of.strftime("%Y-%m-%d %H:%M:%S")})
+    invocation = dbt.cli(["build", "--exclude", "test_type:unit", "--vars", dbt_vars], context=context)
+    events, failure = [], None
     try:
-        yield from dbt.cli(["build", "--exclude", "test_type:unit", "--vars", dbt_vars], context=context).stream()
+        events.extend(invocation.stream())  # held until dbt exits and releases the warehouse
     except DagsterDbtCliRuntimeError as error:
         retry_if_locked(error, context)
-        raise
+        failure = error
+    keys_by_output = {key.to_python_identifier(): key for key in context.selected_asset_keys}
+    yield from with_table_metadata(events, keys_by_output, radar.warehouse_path)
+    if failure is not None:
+        raise failure

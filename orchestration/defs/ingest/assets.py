@@ -22,6 +22,7 @@ def _spec(table: RawTable) -> dg.AssetSpec:
         description=table.description,
         group_name=RAW_SCHEMA,
         kinds={"python", "duckdb"},
+        owners=["team:data-engineering"],
         metadata={
             "dagster/column_schema": dg.TableSchema(
                 columns=[dg.TableColumn(c.name, c.type, description=c.description or None) for c in table.columns]

@@ -9,10 +9,11 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 from ingest.schema import RAW_SCHEMA
 
 # A model rebuilds after any of its upstream assets updates: only the part of the graph below the raw tables
-# that received files. Unlike eager(), it neither waits for every upstream to exist (a team with no mailbox
-# export still gets its marts) nor builds models that are merely missing before any data arrived.
+# that received files. Unlike eager(), it does not build a model merely because it is missing (before any data
+# arrived there is nothing to build from); like eager(), it waits until everything it reads exists.
 FOLLOWS_UPSTREAM = (
     dg.AutomationCondition.any_deps_updated().since_last_handled()
+    & ~dg.AutomationCondition.any_deps_missing()
     & ~dg.AutomationCondition.any_deps_in_progress()
     & ~dg.AutomationCondition.in_progress()
 ).with_label("follows_upstream")

@@ -9,6 +9,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from ingest.schema import RAW_SCHEMA, RAW_TABLES
 from orchestration.defs.ingest.sensors import landing_sensor
 from tests.conftest import HANDMADE_LANDING
 
@@ -30,45 +31,63 @@ def _deliver(landing: Path, relative: str, as_name: str | None = None, settled: 
     return target
 
 
-def _tick(cursor: str | None = None) -> dg.SensorResult:
-    return landing_sensor(dg.build_sensor_context(cursor=cursor))
+@pytest.fixture
+def loaded_before():
+    """An instance where every raw table was materialized before (the usual state after the first run)."""
+    with dg.instance_for_test() as instance:
+        for table in RAW_TABLES:
+            instance.report_runless_asset_event(dg.AssetMaterialization([RAW_SCHEMA, table.name]))
+        yield instance
+
+
+def _tick(instance: dg.DagsterInstance, cursor: str | None = None) -> dg.SensorResult:
+    return landing_sensor(dg.build_sensor_context(cursor=cursor, instance=instance))
 
 
 def _keys(result: dg.SensorResult) -> set[str]:
     return {key.to_user_string() for request in result.run_requests for key in request.asset_selection}
 
 
-def test_a_new_file_gives_one_run_request_for_its_source(landing):
+def test_a_new_file_gives_one_run_request_for_its_source(landing, loaded_before):
     _deliver(landing, "sendgrid/events_2024-03-05.json")
 
-    result = _tick()
+    result = _tick(loaded_before)
 
     assert len(result.run_requests) == 1
     assert _keys(result) == {"raw/sendgrid_events"}
     assert result.run_requests[0].run_key
 
 
-def test_the_same_file_again_gives_nothing(landing):
+def test_the_first_run_also_materializes_the_sources_that_sent_nothing(landing, instance):
     _deliver(landing, "sendgrid/events_2024-03-05.json")
-    first = _tick()
 
-    again = _tick(first.cursor)
+    result = _tick(instance)
+
+    assert len(result.run_requests) == 1
+    assert _keys(result) == {f"raw/{t.name}" for t in RAW_TABLES}
+
+
+def test_the_same_file_again_gives_nothing(landing, loaded_before):
+    _deliver(landing, "sendgrid/events_2024-03-05.json")
+    first = _tick(loaded_before)
+
+    again = _tick(loaded_before, first.cursor)
     _deliver(landing, "sendgrid/events_2024-03-05.json", as_name="sendgrid/resent/copy.json")
-    copy = _tick(again.cursor)
+    copy = _tick(loaded_before, again.cursor)
 
     assert again.run_requests == [] and "0 new, 1 seen before" in again.skip_reason.skip_message
     assert copy.run_requests == [] and "0 new, 2 seen before" in copy.skip_reason.skip_message
 
 
-def test_a_file_still_being_written_waits_until_it_is_complete(landing):
+def test_a_file_still_being_written_waits_until_it_is_complete(landing, loaded_before):
     partial = _deliver(landing, "salesforce/User.csv", settled=False)
     in_flight = _deliver(landing, "salesforce/Task_2024-03-14.csv", as_name="salesforce/Task.csv.part")
     hidden = _deliver(landing, "salesforce/Lead_2024-03-06.csv", as_name="salesforce/.upload/Lead.csv")
 
-    waiting = _tick()
+    waiting = _tick(loaded_before)
     os.utime(partial, (SETTLED, SETTLED))
     in_flight.rename(landing / "salesforce" / "Task.csv")
-    ready = _tick(waiting.cursor)
+    ready = _tick(loaded_before, waiting.cursor)
 
     assert waiting.run_requests == [] and "1 still settling" in waiting.skip_reason.skip_message
     assert _keys(ready) == {"raw/salesforce_users", "raw/salesforce_tasks", "raw/salesforce_leads",
@@ -77,22 +96,22 @@ def test_a_file_still_being_written_waits_until_it_is_complete(landing):
     assert json.loads(ready.cursor)["fingerprints"].keys() == {str(partial), str(landing / "salesforce/Task.csv")}
 
 
-def test_files_arriving_together_are_batched_into_one_run(landing):
+def test_files_arriving_together_are_batched_into_one_run(landing, loaded_before):
     for path in HANDMADE_LANDING.rglob("*"):
         if path.is_file():
             _deliver(landing, str(path.relative_to(HANDMADE_LANDING)))
 
-    result = _tick()
+    result = _tick(loaded_before)
 
     assert len(result.run_requests) == 1
     assert result.run_requests[0].tags["radar/new_files"] == "11"
     assert {k.split("/")[1].split("_")[0] for k in _keys(result)} == {"salesforce", "mailbox", "sendgrid"}
 
 
-def test_the_run_key_depends_on_content_not_on_names(tmp_path, monkeypatch):
+def test_the_run_key_depends_on_content_not_on_names(tmp_path, monkeypatch, loaded_before):
     keys = []
     for name in ("a", "b"):
         monkeypatch.setenv("RADAR_LANDING_DIR", str(tmp_path / name))
         _deliver(tmp_path / name, "mailbox/ana.mbox", as_name=f"mailbox/{name}.mbox")
-        keys.append(_tick().run_requests[0].run_key)
+        keys.append(_tick(loaded_before).run_requests[0].run_key)
     assert keys[0] == keys[1]

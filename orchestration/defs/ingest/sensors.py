@@ -8,7 +8,7 @@ import time
 import dagster as dg
 
 from ingest.landing import scan
-from ingest.schema import RAW_SCHEMA, RAW_TABLES
+from ingest.schema import RAW_SCHEMA, RAW_TABLES, RawTable
 from orchestration import settings
 from orchestration.defs.jobs import ingest_job
 
@@ -16,12 +16,22 @@ from orchestration.defs.jobs import ingest_job
 SETTLE_SECONDS = float(os.environ.get("RADAR_SETTLE_SECONDS", "10"))
 
 
-def _run_request(new: list) -> dg.RunRequest:
+def _never_loaded(instance: dg.DagsterInstance) -> set[str]:
+    """Sources whose raw tables were never materialized: the first ingest run materializes them (empty if no
+    file came) so that the models reading them can build."""
+    return {t.source for t in RAW_TABLES if instance.get_latest_materialization_event(_key(t)) is None}
+
+
+def _key(table: RawTable) -> dg.AssetKey:
+    return dg.AssetKey([RAW_SCHEMA, table.name])
+
+
+def _run_request(new: list, extra_sources: set[str]) -> dg.RunRequest:
     shas = sorted(sha for _, sha in new)
-    sources = sorted({landed.source for landed, _ in new})
+    sources = sorted({landed.source for landed, _ in new} | extra_sources)
     return dg.RunRequest(
         run_key=hashlib.sha256("".join(shas).encode()).hexdigest()[:24],
-        asset_selection=[dg.AssetKey([RAW_SCHEMA, t.name]) for t in RAW_TABLES if t.source in sources],
+        asset_selection=[_key(t) for t in RAW_TABLES if t.source in sources],
         tags={"radar/new_files": str(len(new)), "radar/sources": ",".join(sources)},
     )
 
@@ -42,4 +52,4 @@ def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
         return dg.SensorResult(skip_reason=f"no new complete files ({summary})", cursor=cursor)
     for landed, sha in found.new:
         context.log.info(f"new: {landed.path} ({sha[:12]})")
-    return dg.SensorResult(run_requests=[_run_request(found.new)], cursor=cursor)
+    return dg.SensorResult(run_requests=[_run_request(found.new, _never_loaded(context.instance))], cursor=cursor)

@@ -1,4 +1,5 @@
-"""`radar`: write demo data, or run the whole pipeline once through Dagster, in-process."""
+"""`radar`: write demo data, run the whole pipeline once through Dagster (in-process), re-process a file,
+or receive SendGrid webhooks."""
 
 import argparse
 import os

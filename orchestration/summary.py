@@ -1,6 +1,6 @@
 """The short report `radar run` prints: coverage, neglected leads, data-quality checks, file outcomes."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -86,12 +86,22 @@ def check_lines(evaluations: Sequence[dg.AssetCheckEvaluation]) -> str:
     return "\n".join(lines)
 
 
+def _section(con: duckdb.DuckDBPyConnection, build: Callable[[duckdb.DuckDBPyConnection], str]) -> str:
+    """One part of the report, or a note that its tables were not built (a run that failed early)."""
+    try:
+        return build(con)
+    except duckdb.CatalogException as exc:
+        return f"({build.__name__.strip('_')}: not available, the tables were not built: {str(exc).splitlines()[0]})"
+
+
 def render(warehouse: Path, as_of: datetime, evaluations: Sequence[dg.AssetCheckEvaluation]) -> str:
     """The report; reads the warehouse read-only after the run has closed it."""
+    if not Path(warehouse).exists():
+        return f"No warehouse at {warehouse}: nothing was loaded."
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        parts = [f"Follow-up Radar as of {as_of:%Y-%m-%d %H:%M:%S} UTC", _coverage(con), _neglected(con)]
-        parts += [check_lines(evaluations), _files(con)]
+        parts = [f"Follow-up Radar as of {as_of:%Y-%m-%d %H:%M:%S} UTC"]
+        parts += [_section(con, _coverage), _section(con, _neglected), check_lines(evaluations), _section(con, _files)]
     finally:
         con.close()
     return "\n\n".join(parts)

@@ -14,9 +14,14 @@ from orchestration.lib.dbt_project import DBT_PROJECT
 
 @cache
 def _failure_relations(manifest_path: Path, mtime: float) -> dict[str, str]:
-    """Test name -> the relation where dbt stores its failing rows (store_failures)."""
+    """Test name -> the table where dbt stores its failing rows (store_failures), as schema.table: the manifest's
+    relation_name also names the database, which is whatever the warehouse file was called at parse time."""
     nodes = json.loads(manifest_path.read_text())["nodes"].values()
-    return {n["name"]: n["relation_name"] for n in nodes if n["resource_type"] == "test" and n.get("relation_name")}
+    return {
+        n["name"]: f'"{n["schema"]}"."{n["alias"]}"'
+        for n in nodes
+        if n["resource_type"] == "test" and n.get("relation_name")
+    }
 
 
 def failure_relations() -> dict[str, str]:

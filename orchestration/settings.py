@@ -1,6 +1,7 @@
 """Where the pipeline reads and writes, from the environment (RADAR_*), with the documented defaults.
 
-The warehouse path is one setting: RADAR_WAREHOUSE, read here by Dagster and by dbt's profiles.yml.
+The warehouse path is one setting: RADAR_WAREHOUSE, read here by Dagster and by dbt's profiles.yml. The files
+published for BI tools (RADAR_SERVING_DB, RADAR_SERVING_DIR) sit beside the warehouse unless set.
 """
 
 import os
@@ -11,6 +12,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DEFAULT_LANDING_DIR = PROJECT_ROOT / "data" / "landing"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse.duckdb"
+SERVING_DB_NAME = "serving.duckdb"  # default: data/serving.duckdb, beside the warehouse
+SERVING_DIR_NAME = "serving"  # default: data/serving/<mart>.parquet
 DEFAULT_DAGSTER_HOME = PROJECT_ROOT / ".dagster_home"
 INSTANCE_TEMPLATE = Path(__file__).resolve().parent / "dagster.yaml"
 
@@ -21,6 +24,16 @@ def landing_dir() -> Path:
 
 def warehouse_path() -> Path:
     return Path(os.environ.get("RADAR_WAREHOUSE") or DEFAULT_WAREHOUSE).resolve()
+
+
+def serving_db_path() -> Path:
+    """The DuckDB file BI tools open (read-only); replaced whole by every publish of the marts."""
+    return Path(os.environ.get("RADAR_SERVING_DB") or warehouse_path().parent / SERVING_DB_NAME).resolve()
+
+
+def serving_dir() -> Path:
+    """The folder of the published Parquet files, one per mart."""
+    return Path(os.environ.get("RADAR_SERVING_DIR") or warehouse_path().parent / SERVING_DIR_NAME).resolve()
 
 
 def parse_as_of(text: str) -> datetime:

@@ -3,11 +3,13 @@ import dagster as dg
 from ingest.schema import RAW_SCHEMA
 
 TRANSFORM_GROUPS = ("staging", "intermediate", "marts")
+# The marts published for BI tools (defs/serving/): they follow the marts wherever the marts are rebuilt.
+SERVING_GROUP = "serving"
 
 radar_job = dg.define_asset_job(
     "radar_job",
     selection=dg.AssetSelection.all(),
-    description="One full pipeline run: load new landing files, then dbt build (seeds, models, tests).",
+    description="One full pipeline run: load new landing files, dbt build (seeds, models, tests), publish the marts.",
 )
 
 ingest_job = dg.define_asset_job(
@@ -18,6 +20,6 @@ ingest_job = dg.define_asset_job(
 
 daily_marts_job = dg.define_asset_job(
     "daily_marts_job",
-    selection=dg.AssetSelection.groups(*TRANSFORM_GROUPS),
-    description="Rebuild staging, intermediate and marts, with their tests, as of a given time.",
+    selection=dg.AssetSelection.groups(*TRANSFORM_GROUPS, SERVING_GROUP),
+    description="Rebuild staging, intermediate and marts, with their tests, as of a given time; publish the marts.",
 )

@@ -20,6 +20,7 @@ EXPECTED_ASSETS = {
     "intermediate/int_leads_joined", "intermediate/int_lead_status_spells", "intermediate/int_touches_unioned",
     "intermediate/int_responses_unioned", "intermediate/int_lead_states_daily",
     "marts/lead_aging", "marts/follow_up_coverage_daily", "marts/metric_parameters",
+    "serving/published_marts",
 }
 
 
@@ -86,3 +87,8 @@ def test_event_driven_operation_is_on_by_default():
     graph = _graph()
     assert graph.get(dg.AssetKey(["marts", "lead_aging"])).automation_condition.get_label() == "follows_upstream"
     assert graph.get(dg.AssetKey(["raw", "salesforce_leads"])).automation_condition is None
+    published = graph.get(dg.AssetKey(["serving", "published_marts"]))
+    assert published.automation_condition.get_label() == "follows_upstream"
+    assert {k.to_user_string() for k in published.parent_keys} == {
+        "marts/lead_aging", "marts/follow_up_coverage_daily", "marts/metric_parameters"
+    }

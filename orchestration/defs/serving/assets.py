@@ -1,0 +1,57 @@
+"""The marts published for BI tools: a serving DuckDB file and Parquet files, replaced whole after every build."""
+
+import dagster as dg
+import duckdb
+
+from orchestration.defs.jobs import SERVING_GROUP
+from orchestration.lib import publish
+from orchestration.lib.dbt_project import ensure_manifest
+from orchestration.lib.pools import WAREHOUSE_POOL, retry_if_locked
+from orchestration.lib.radar_settings import RadarSettings
+from orchestration.lib.translator import FOLLOWS_UPSTREAM
+
+
+@dg.asset(
+    key_prefix=[SERVING_GROUP],
+    group_name=SERVING_GROUP,
+    deps=[dg.AssetKey([publish.MART_SCHEMA, name]) for name in publish.MARTS],
+    kinds={"duckdb", "parquet"},
+    owners=["team:data-engineering"],
+    pool=WAREHOUSE_POOL,  # it reads the warehouse: no writer may run meanwhile
+    automation_condition=FOLLOWS_UPSTREAM,
+)
+def published_marts(context: dg.AssetExecutionContext, radar: RadarSettings) -> dg.MaterializeResult:
+    """The marts for BI tools, which never open the warehouse: a serving DuckDB file (RADAR_SERVING_DB, schema
+    marts, with dbt's descriptions as table and column comments) and one Parquet file per mart
+    (RADAR_SERVING_DIR), each written under a temporary name and renamed into place.
+    """
+    docs = publish.mart_docs(ensure_manifest())
+    try:
+        published = publish.publish(radar.warehouse_path, radar.serving_db_path, radar.serving_dir_path, docs)
+    except duckdb.IOException as error:
+        retry_if_locked(error, context)
+        raise
+    context.log.info(f"published the marts to {published.serving_db} and {radar.serving_dir_path}")
+    return dg.MaterializeResult(metadata=_metadata(published, publish.headline(published.serving_db)))
+
+
+def _metadata(published: publish.Published, headline: publish.Headline) -> dict:
+    return {
+        **{f"{name}_rows": count for name, count in published.row_counts.items()},
+        "serving_db": dg.MetadataValue.path(str(published.serving_db)),
+        "parquet_files": dg.MetadataValue.json({name: str(path) for name, path in published.parquet.items()}),
+        "preview": dg.MetadataValue.md(_preview(headline)),
+    }
+
+
+def _preview(headline: publish.Headline) -> str:
+    """One Markdown table of the headline numbers, as readers of the published files see them."""
+    coverage = "n/a" if headline.coverage is None else f"{headline.coverage:.0%}"
+    return "\n".join(
+        [
+            "| as of | last complete day | company follow-up coverage | neglected leads | open leads |",
+            "|---|---|---|---|---|",
+            f"| {headline.as_of} | {headline.day} | {coverage} ({headline.covered_leads}/{headline.due_leads} due"
+            f" leads covered) | {headline.neglected_leads} | {headline.open_leads} |",
+        ]
+    )

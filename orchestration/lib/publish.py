@@ -1,0 +1,142 @@
+"""The marts published for BI tools, so that readers never hold the warehouse open.
+
+Each publish copies the marts from the warehouse (opened read-only) into a serving DuckDB file and one Parquet
+file per mart, all written under temporary names beside their targets and renamed into place only when every
+one is complete: a reader sees the previous or the new version of a file, never a partial one. A reader holding
+the old serving file keeps reading it undisturbed; reopening it gives the new version. Knows nothing of Dagster.
+"""
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+
+from orchestration.lib.atomic_files import remove_temp, replace_durably, sweep_leftovers, temp_path
+
+MART_SCHEMA = "marts"
+MARTS = ("lead_aging", "follow_up_coverage_daily", "metric_parameters")
+DBT_PROJECT_NAME = "follow_up_radar"
+# The serving file's format: readable by DuckDB 1.0 and later, since BI tools' DuckDB drivers lag the release
+# that writes the warehouse (DuckDB 2 writes a format older releases cannot open unless told otherwise).
+SERVING_STORAGE_VERSION = "v1.0.0"
+
+
+@dataclass(frozen=True)
+class MartDoc:
+    """A mart and the descriptions dbt declares for it and its columns."""
+
+    name: str
+    description: str
+    columns: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Published:
+    serving_db: Path
+    parquet: dict[str, Path]
+    row_counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The numbers a reader looks at first: company coverage on the last complete day, neglected and open leads."""
+
+    as_of: datetime | None
+    day: date | None
+    covered_leads: int
+    due_leads: int
+    neglected_leads: int
+    open_leads: int
+
+    @property
+    def coverage(self) -> float | None:
+        return self.covered_leads / self.due_leads if self.due_leads else None
+
+
+def mart_docs(manifest: Path, names: Sequence[str] = MARTS) -> list[MartDoc]:
+    """The marts' table and column descriptions, from dbt's manifest."""
+    nodes = json.loads(manifest.read_text())["nodes"]
+    docs = []
+    for name in names:
+        node = nodes[f"model.{DBT_PROJECT_NAME}.{name}"]
+        columns = {column: spec.get("description", "").strip() for column, spec in node["columns"].items()}
+        docs.append(MartDoc(name, node.get("description", "").strip(), columns))
+    return docs
+
+
+def publish(warehouse: Path, serving_db: Path, serving_dir: Path, docs: Sequence[MartDoc]) -> Published:
+    """Copy the marts into a new serving file and Parquet files, then rename each into place."""
+    parquet = {doc.name: serving_dir / f"{doc.name}.parquet" for doc in docs}
+    targets = [serving_db, *parquet.values()]
+    for target in targets:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        sweep_leftovers(target)
+    temps = {target: temp_path(target) for target in targets}
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            _build_serving_db(con, temps[serving_db], docs)
+            for doc in docs:
+                _copy_parquet(con, doc.name, temps[parquet[doc.name]])
+            row_counts = {doc.name: _count(con, doc.name) for doc in docs}
+        for target, temp in temps.items():
+            replace_durably(temp, target)
+    finally:
+        for temp in temps.values():
+            remove_temp(temp)
+    return Published(serving_db, parquet, row_counts)
+
+
+def headline(serving_db: Path) -> Headline:
+    """Read from the published file, as a BI tool would: company coverage is sum(covered) / sum(due)."""
+    with duckdb.connect(str(serving_db), read_only=True) as con:
+        as_of, day = con.execute(
+            f"select (select max(as_of) from {MART_SCHEMA}.metric_parameters), "
+            f"(select max(day) from {MART_SCHEMA}.follow_up_coverage_daily)"
+        ).fetchone()
+        covered, due = con.execute(
+            f"select coalesce(sum(covered_leads), 0), coalesce(sum(due_leads), 0) "
+            f"from {MART_SCHEMA}.follow_up_coverage_daily where day = ?",
+            [day],
+        ).fetchone()
+        neglected, open_leads = con.execute(
+            "select count(*) filter (where is_neglected), count(*) filter (where is_open) "
+            f"from {MART_SCHEMA}.lead_aging"
+        ).fetchone()
+    return Headline(as_of, day, int(covered), int(due), neglected, open_leads)
+
+
+def _build_serving_db(con: duckdb.DuckDBPyConnection, path: Path, docs: Sequence[MartDoc]) -> None:
+    con.execute(f"attach {_literal(path)} as serving (read_write, storage_version {_literal(SERVING_STORAGE_VERSION)})")
+    try:
+        con.execute(f"create schema serving.{MART_SCHEMA}")
+        for doc in docs:
+            _copy_table(con, doc)
+    finally:
+        con.execute("detach serving")  # checkpoints: the file is complete, no write-ahead log left beside it
+
+
+def _copy_table(con: duckdb.DuckDBPyConnection, doc: MartDoc) -> None:
+    table = f"serving.{MART_SCHEMA}.{_ident(doc.name)}"
+    con.execute(f"create table {table} as select * from {MART_SCHEMA}.{_ident(doc.name)}")
+    con.execute(f"comment on table {table} is {_literal(doc.description)}")
+    for column, description in doc.columns.items():
+        con.execute(f"comment on column {table}.{_ident(column)} is {_literal(description)}")
+
+
+def _copy_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
+    con.execute(f"copy (select * from {MART_SCHEMA}.{_ident(name)}) to {_literal(path)} (format parquet)")
+
+
+def _count(con: duckdb.DuckDBPyConnection, name: str) -> int:
+    return con.execute(f"select count(*) from {MART_SCHEMA}.{_ident(name)}").fetchone()[0]
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(value: object) -> str:
+    return "'" + str(value).replace("'", "''") + "'"

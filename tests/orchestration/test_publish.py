@@ -1,0 +1,235 @@
+"""The marts published for BI tools: readers never block a run, a failed or killed publish leaves the previous
+files, and the published tables keep the dbt contracts, the descriptions and the marts' rows."""
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.definitions import defs
+from orchestration.lib import publish
+from orchestration.lib.dbt_project import ensure_manifest
+from orchestration.runner import run_pipeline
+from tests.conftest import query
+
+pytestmark = pytest.mark.slow
+
+PUBLISHED = dg.AssetKey(["serving", "published_marts"])
+MARTS = ("lead_aging", "follow_up_coverage_daily", "metric_parameters")
+LATER_AS_OF = "2024-03-13 12:00:00"
+
+# Holds the serving file open read-only until the stop file appears, reading all along; then reopens it.
+READER = """
+import json, os, sys, time
+import duckdb
+
+path, stop = sys.argv[1], sys.argv[2]
+MARTS = ("lead_aging", "follow_up_coverage_daily", "metric_parameters")
+
+def version(con):
+    as_of, last_day = con.execute(
+        "select (select as_of from marts.metric_parameters), (select max(day) from marts.follow_up_coverage_daily)"
+    ).fetchone()
+    assert (as_of.date() - last_day).days == 1, (as_of, last_day)  # the marts of one build, not a mix
+    return {m: con.execute(f"select count(*) from marts.{m}").fetchone()[0] for m in MARTS}
+
+held = duckdb.connect(path, read_only=True)
+first = version(held)
+print(json.dumps(first), flush=True)
+reads = 0
+while not os.path.exists(stop):
+    assert version(held) == first
+    reads += 1
+    time.sleep(0.05)
+held.close()
+with duckdb.connect(path, read_only=True) as reopened:
+    print(json.dumps({"reads": reads, "reopened": version(reopened)}), flush=True)
+"""
+
+# A publish SIGKILLed after it wrote the first two marts into its temporary serving file.
+KILLED_PUBLISH = """
+import os, signal, sys
+from pathlib import Path
+from orchestration.lib import publish
+
+warehouse, serving_db, serving_dir, manifest = map(Path, sys.argv[1:])
+copy_table = publish._copy_table
+
+def copy_then_die(con, doc):
+    copy_table(con, doc)
+    if doc.name == publish.MARTS[1]:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+publish._copy_table = copy_then_die
+publish.publish(warehouse, serving_db, serving_dir, publish.mart_docs(manifest))
+"""
+
+
+@pytest.fixture(scope="module")
+def first_run(module_radar_env, instance):
+    return run_pipeline(instance)
+
+
+def _paths(folder: Path) -> tuple[Path, Path]:
+    """The default serving file and Parquet folder: beside the warehouse."""
+    return folder / "serving.duckdb", folder / "serving"
+
+
+def _counts(db: Path) -> dict[str, int]:
+    return {m: query(db, f"select count(*) as n from marts.{m}")[0]["n"] for m in MARTS}
+
+
+def _digests(serving_db: Path, serving_dir: Path) -> dict[str, str]:
+    files = [serving_db, *sorted(serving_dir.iterdir())]
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def _canonical_type(con: duckdb.DuckDBPyConnection, declared: str) -> str:
+    """DuckDB's name for a type as dbt declares it (`integer` -> INTEGER, `text` -> VARCHAR)."""
+    return con.execute(f"select typeof(cast(null as {declared}))").fetchone()[0]
+
+
+def _previous_version(warehouse: Path, folder: Path) -> tuple[Path, Path, dict[str, str]]:
+    serving_db, serving_dir = _paths(folder)
+    publish.publish(warehouse, serving_db, serving_dir, publish.mart_docs(ensure_manifest()))
+    return serving_db, serving_dir, _digests(serving_db, serving_dir)
+
+
+def test_each_run_publishes_the_marts_with_row_counts_paths_and_a_preview(first_run, module_radar_env):
+    assert first_run.success
+    [event] = [e for e in first_run.get_asset_materialization_events() if e.asset_key == PUBLISHED]
+    metadata = {k: v.value for k, v in event.event_specific_data.materialization.metadata.items()}
+    serving_db, serving_dir = _paths(module_radar_env.warehouse.parent)
+
+    assert {m: metadata[f"{m}_rows"] for m in MARTS} == {
+        "lead_aging": 9, "follow_up_coverage_daily": 32, "metric_parameters": 1
+    }
+    assert metadata["serving_db"] == str(serving_db)
+    assert metadata["parquet_files"] == {m: str(serving_dir / f"{m}.parquet") for m in MARTS}
+    assert "| 2024-03-12 12:00:00 | 2024-03-11 | 60% (3/5 due leads covered) | 3 | 7 |" in metadata["preview"]
+    assert sorted(p.name for p in serving_dir.iterdir()) == sorted(f"{m}.parquet" for m in MARTS)
+    assert not list(serving_db.parent.glob(".*.tmp*")), "no temporary file is left behind"
+
+
+def test_published_tables_keep_the_dbt_contracts_and_their_descriptions(first_run, module_radar_env):
+    nodes = json.loads(ensure_manifest().read_text())["nodes"]
+    serving_db, _ = _paths(module_radar_env.warehouse.parent)
+    with duckdb.connect(str(serving_db), read_only=True) as con:
+        for mart in MARTS:
+            node = nodes[f"model.follow_up_radar.{mart}"]
+            declared = [
+                (name, _canonical_type(con, column["data_type"]), column["description"].strip())
+                for name, column in node["columns"].items()
+            ]
+            published = con.execute(
+                "select column_name, data_type, comment from duckdb_columns() "
+                "where schema_name = 'marts' and table_name = ? order by column_index",
+                [mart],
+            ).fetchall()
+            [(table_comment,)] = con.execute(
+                "select comment from duckdb_tables() where schema_name = 'marts' and table_name = ?", [mart]
+            ).fetchall()
+            assert published == declared, mart
+            assert table_comment == node["description"].strip() and table_comment, mart
+            assert all(comment for _, _, comment in published), mart
+        [(tags,)] = con.execute("select tags from duckdb_databases() where path = ?", [str(serving_db)]).fetchall()
+        assert tags["storage_version"] == "v1.0.0+", "BI tools' DuckDB 1.x drivers can open it"
+
+
+def test_parquet_files_hold_the_marts_rows(first_run, module_radar_env):
+    _, serving_dir = _paths(module_radar_env.warehouse.parent)
+    for mart in MARTS:
+        in_warehouse = query(module_radar_env.warehouse, f"select * from marts.{mart} order by all")
+        parquet = serving_dir / f"{mart}.parquet"
+        in_parquet = query(module_radar_env.warehouse, f"select * from read_parquet('{parquet}') order by all")
+        assert in_parquet == in_warehouse, mart
+
+
+def test_a_reader_holding_the_serving_file_blocks_no_run_and_then_sees_the_new_version(
+    first_run, module_radar_env, instance, monkeypatch, tmp_path
+):
+    serving_db, _ = _paths(module_radar_env.warehouse.parent)
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(serving_db), str(stop)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        before = json.loads(reader.stdout.readline() or "null")
+        monkeypatch.setenv("RADAR_AS_OF", LATER_AS_OF)
+        full_run = run_pipeline(instance)
+        publish_only = defs().resolve_job_def("radar_job").execute_in_process(
+            instance=instance, asset_selection=[PUBLISHED], raise_on_error=False
+        )
+        stop.touch()
+        out, err = reader.communicate(timeout=60)
+    finally:
+        reader.kill()
+
+    assert full_run.success and publish_only.success
+    assert reader.returncode == 0, err
+    after = json.loads(out.splitlines()[-1])
+    assert before == {"lead_aging": 9, "follow_up_coverage_daily": 32, "metric_parameters": 1}
+    assert after["reads"] > 0
+    # A day later: one more lead created, one more complete day for each of the three reps.
+    assert after["reopened"] == _counts(module_radar_env.warehouse) == {
+        "lead_aging": 10, "follow_up_coverage_daily": 35, "metric_parameters": 1
+    }
+
+
+def test_automation_publishes_in_the_tick_that_rebuilds_the_marts():
+    definitions = defs()
+    upstream = [k for k in definitions.resolve_asset_graph().get_all_asset_keys() if k != PUBLISHED]
+    with dg.instance_for_test() as instance:
+        for key in upstream:
+            instance.report_runless_asset_event(dg.AssetMaterialization(key))
+        quiet = dg.evaluate_automation_conditions(defs=definitions, instance=instance)
+        instance.report_runless_asset_event(dg.AssetMaterialization(["intermediate", "int_lead_states_daily"]))
+        rebuild = dg.evaluate_automation_conditions(defs=definitions, instance=instance, cursor=quiet.cursor)
+
+    requested = lambda evaluation: {r.key.to_user_string() for r in evaluation.results if r.true_subset.size}  # noqa: E731
+    assert "serving/published_marts" not in requested(quiet)
+    assert {"marts/follow_up_coverage_daily", "serving/published_marts"} <= requested(rebuild)
+
+
+def test_a_publish_failing_midway_leaves_the_previous_files(first_run, module_radar_env, tmp_path, monkeypatch):
+    serving_db, serving_dir, previous = _previous_version(module_radar_env.warehouse, tmp_path)
+    temps_at_failure = []
+    copy_parquet = publish._copy_parquet
+
+    def copy_then_fail(con, name, path):
+        copy_parquet(con, name, path)
+        temps_at_failure.extend(p.name for p in tmp_path.rglob(".*.tmp"))
+        raise OSError("disk full")
+
+    monkeypatch.setattr(publish, "_copy_parquet", copy_then_fail)
+    with pytest.raises(OSError, match="disk full"):
+        publish.publish(module_radar_env.warehouse, serving_db, serving_dir, publish.mart_docs(ensure_manifest()))
+
+    assert any(name.startswith(".serving.duckdb.") for name in temps_at_failure)
+    assert any(name.startswith(".lead_aging.parquet.") for name in temps_at_failure)
+    assert _digests(serving_db, serving_dir) == previous
+    assert not list(tmp_path.rglob(".*.tmp*")), "the failed publish removes its temporary files"
+
+
+def test_a_publish_killed_midway_leaves_the_previous_files_and_the_next_publish_sweeps_its_temp(
+    first_run, module_radar_env, tmp_path
+):
+    serving_db, serving_dir, previous = _previous_version(module_radar_env.warehouse, tmp_path)
+    args = [module_radar_env.warehouse, serving_db, serving_dir, ensure_manifest()]
+    killed = subprocess.run([sys.executable, "-c", KILLED_PUBLISH, *map(str, args)], capture_output=True, timeout=60)
+
+    assert killed.returncode == -9, killed.stderr
+    leftovers = [p.name for p in tmp_path.glob(".serving.duckdb.*.tmp*")]
+    assert leftovers, "the killed publish had begun writing its temporary serving file"
+    assert _digests(serving_db, serving_dir) == previous
+    assert [p.name for p in tmp_path.glob("*.duckdb")] == ["serving.duckdb"]
+    assert _counts(serving_db) == _counts(module_radar_env.warehouse)
+
+    publish.publish(module_radar_env.warehouse, serving_db, serving_dir, publish.mart_docs(ensure_manifest()))
+    assert not list(tmp_path.rglob(".*.tmp*")), "the next publish removes the killed one's leftovers"

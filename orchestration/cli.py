@@ -4,7 +4,7 @@ or receive SendGrid webhooks."""
 import argparse
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 
 from orchestration import settings
@@ -23,7 +23,7 @@ def _demo(args: argparse.Namespace) -> int:
             return 0
         print(f"radar demo: {out} already holds landing files; demo data goes into an empty folder", file=sys.stderr)
         return 2
-    end = settings.parse_as_of(args.end) if args.end else datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    end = settings.parse_as_of(args.end) if args.end else settings.utc_now()
     sizes = {name: getattr(args, name) for name in ("leads", "reps", "days") if getattr(args, name) is not None}
     result = write_demo(out, seed=args.seed, end=end.replace(tzinfo=UTC), **sizes)
     (out / DEMO_END_FILE).write_text(f"{end:%Y-%m-%dT%H:%M:%S}\n")
@@ -37,7 +37,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.warehouse:
         os.environ["RADAR_WAREHOUSE"] = args.warehouse
     as_of_text = args.as_of or os.environ.get("RADAR_AS_OF")
-    as_of = settings.parse_as_of(as_of_text) if as_of_text else datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    as_of = settings.parse_as_of(as_of_text) if as_of_text else settings.utc_now()
     os.environ["RADAR_AS_OF"] = as_of.isoformat(sep=" ")
     settings.export_defaults()
     settings.prepare_dagster_home()

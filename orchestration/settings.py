@@ -44,6 +44,11 @@ def parse_as_of(text: str) -> datetime:
     return value
 
 
+def utc_now() -> datetime:
+    """Now as the pipeline stores time: naive UTC, whole seconds."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
 def as_of() -> datetime | None:
     text = os.environ.get("RADAR_AS_OF")
     return parse_as_of(text) if text else None

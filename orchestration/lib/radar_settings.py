@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
@@ -35,4 +35,4 @@ class RadarSettings(dg.ConfigurableResource):
         """The as-of time T: configured, else RADAR_AS_OF, else now (naive UTC, whole seconds)."""
         if self.as_of:
             return settings.parse_as_of(self.as_of)
-        return settings.as_of() or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+        return settings.as_of() or settings.utc_now()

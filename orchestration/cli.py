@@ -90,6 +90,17 @@ def _serve_webhooks(args: argparse.Namespace) -> int:
     return 0
 
 
+def _docs(args: argparse.Namespace) -> int:
+    from orchestration.lib import data_dictionary
+    from orchestration.lib.dbt_project import ensure_manifest
+    from orchestration.lib.publish import mart_docs
+
+    out = Path(args.out) if args.out else data_dictionary.DICTIONARY_PATH
+    path = data_dictionary.write(mart_docs(ensure_manifest()), out)
+    print(f"wrote the data dictionary to {path}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="radar", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -120,12 +131,14 @@ def _parser() -> argparse.ArgumentParser:
         "--insecure-no-verify", action="store_true",
         help="accept unsigned batches (only without RADAR_SENDGRID_VERIFICATION_KEY, for local trials)",
     )
+    docs = commands.add_parser("docs", help="write the BI data dictionary of the published marts (Markdown)")
+    docs.add_argument("--out", help="default: dbt_project/docs/data_dictionary.md")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"demo": _demo, "run": _run, "reprocess": _reprocess, "serve-webhooks": _serve_webhooks}
+    handlers = {"demo": _demo, "run": _run, "reprocess": _reprocess, "serve-webhooks": _serve_webhooks, "docs": _docs}
     return handlers[args.command](args)
 
 

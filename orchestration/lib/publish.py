@@ -8,7 +8,7 @@ the old serving file keeps reading it undisturbed; reopening it gives the new ve
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -31,6 +31,7 @@ class MartDoc:
     name: str
     description: str
     columns: dict[str, str]
+    data_types: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ def mart_docs(manifest: Path, names: Sequence[str] = MARTS) -> list[MartDoc]:
     for name in names:
         node = nodes[f"model.{DBT_PROJECT_NAME}.{name}"]
         columns = {column: spec.get("description", "").strip() for column, spec in node["columns"].items()}
-        docs.append(MartDoc(name, node.get("description", "").strip(), columns))
+        types = {column: spec.get("data_type") or "" for column, spec in node["columns"].items()}
+        docs.append(MartDoc(name, node.get("description", "").strip(), columns, types))
     return docs
 
 

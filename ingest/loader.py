@@ -2,7 +2,8 @@
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -73,11 +74,22 @@ def _insert_rejections(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, file_
         )
 
 
-def _record(con: duckdb.DuckDBPyConnection, landed: LandedFile, data: bytes, outcome: FileOutcome) -> None:
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    con.begin()
+    try:
+        yield
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
+def _record(con: duckdb.DuckDBPyConnection, landed: LandedFile, sha: str, size: int, outcome: FileOutcome) -> None:
     con.execute(
         f"insert into {FILES.qualified} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            outcome.file_id, landed.source, str(landed.path), hashlib.sha256(data).hexdigest(), len(data),
+            outcome.file_id, landed.source, str(landed.path), sha, size,
             outcome.rows_total, outcome.rows_loaded, outcome.rows_rejected, outcome.status, outcome.error,
             datetime.now(UTC).replace(tzinfo=None),
         ],
@@ -88,8 +100,7 @@ def _next_file_id(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute(f"select coalesce(max(file_id), 0) + 1 from {FILES.qualified}").fetchone()[0]
 
 
-def _already_delivered(con: duckdb.DuckDBPyConnection, data: bytes) -> bool:
-    sha = hashlib.sha256(data).hexdigest()
+def _already_delivered(con: duckdb.DuckDBPyConnection, sha: str) -> bool:
     return con.execute(f"select count(*) from {FILES.qualified} where sha256 = ?", [sha]).fetchone()[0] > 0
 
 
@@ -131,33 +142,29 @@ def _parse(landed: LandedFile, data: bytes, file_id: int) -> tuple[ParsedFile | 
     return parsed, _loaded(file_id, landed, parsed)
 
 
-def _write(con: duckdb.DuckDBPyConnection, landed: LandedFile, data: bytes, parsed: ParsedFile | None,
+def _write(con: duckdb.DuckDBPyConnection, landed: LandedFile, data: bytes, sha: str, parsed: ParsedFile | None,
            outcome: FileOutcome) -> None:
     """The file's rows, rejected rows and ledger row in one transaction."""
-    con.begin()
-    try:
+    with _transaction(con):
         if parsed is not None:
             for table_name, rows in parsed.rows.items():
                 _insert(con, table_name, rows, outcome.file_id)
             _insert_rejections(con, parsed, outcome.file_id)
-        _record(con, landed, data, outcome)
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
+        _record(con, landed, sha, len(data), outcome)
 
 
 def load_file(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> FileOutcome | None:
     """Load one file whole or not at all; None when the same content was delivered before."""
     data = landed.path.read_bytes()
-    if _already_delivered(con, data):
+    sha = hashlib.sha256(data).hexdigest()
+    if _already_delivered(con, sha):
         return None
     parsed, outcome = _parse(landed, data, _next_file_id(con))
     try:
-        _write(con, landed, data, parsed, outcome)
+        _write(con, landed, data, sha, parsed, outcome)
     except DATA_ERRORS as exc:
         outcome = _failed(outcome.file_id, landed, f"{landed.path.name}: the warehouse refused a value: {exc}")
-        _write(con, landed, data, None, outcome)
+        _write(con, landed, data, sha, None, outcome)
     log.info("%s: %s, %d loaded, %d rejected", landed.path, outcome.status, outcome.rows_loaded,
              outcome.rows_rejected)
     return outcome
@@ -169,16 +176,11 @@ def forget_file(con: duckdb.DuckDBPyConnection, file_id: int) -> str | None:
     row = con.execute(f"select path from {FILES.qualified} where file_id = ?", [file_id]).fetchone()
     if row is None:
         return None
-    con.begin()
-    try:
+    with _transaction(con):
         for table in RAW_TABLES:
             con.execute(f"delete from {table.qualified} where _file_id = ?", [file_id])
         con.execute(f"delete from {REJECTED_ROWS.qualified} where file_id = ?", [file_id])
         con.execute(f"delete from {FILES.qualified} where file_id = ?", [file_id])
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
     return row[0]
 
 

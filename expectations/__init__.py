@@ -1,0 +1,1 @@
+"""Data-quality knowledge that knows nothing of Dagster: Great Expectations suites, tracked measures, drift rules."""

@@ -1,0 +1,154 @@
+"""The tracked measures of measures.yml: loaded, checked, and turned into one daily series per scope."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from expectations.drift import Drift, Threshold
+
+MEASURES_FILE = Path(__file__).with_name("measures.yml")
+SCOPE_COLUMNS = {"company": None, "team": "team", "rep": "owner_id"}
+SEVERITIES = ("error", "warning")
+CLOCKS = ("data", "load")
+COMPANY = "company"
+NO_TEAM = "(no team)"
+_KEYS = {
+    "name", "scope", "description", "table", "value", "day", "sql", "threshold", "drift", "severity", "owner",
+    "runbook", "clock", "feed", "breakdown",
+}
+
+
+class MeasureConfigError(ValueError):
+    """measures.yml holds something that cannot be evaluated; the message names the entry and the field."""
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    scope: str
+    description: str
+    severity: str
+    owner: str
+    runbook: str
+    threshold: Threshold | None
+    drift: Drift | None
+    table: str | None = None
+    value: str | None = None
+    day: str = "day"
+    sql: str | None = None
+    clock: str = "data"
+    feed: bool = False
+    breakdown: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}:{self.scope}"
+
+    def query(self, scope: str | None = None, within: str | None = None) -> str:
+        """SQL giving (day, scope, value) rows; `scope` overrides the measure's own (for a breakdown), `within`
+        keeps the rows of one team."""
+        if self.sql is not None:
+            return self.sql
+        column = SCOPE_COLUMNS[scope or self.scope]
+        scope_sql = f"coalesce(cast({column} as varchar), '{NO_TEAM}')" if column else f"'{COMPANY}'"
+        conditions = [f"{self.day} < cast($as_of as date)"] if self.clock == "data" else []
+        if within is not None:
+            conditions.append(f"coalesce(cast(team as varchar), '{NO_TEAM}') = $within")
+        where = f"where {' and '.join(conditions)}" if conditions else ""
+        return (
+            f"select {self.day} as day, {scope_sql} as scope, {self.value} as value "
+            f"from {self.table} {where} group by all"
+        )
+
+
+def load_measures(path: Path = MEASURES_FILE) -> list[Measure]:
+    try:
+        document = yaml.safe_load(Path(path).read_text()) or {}
+    except yaml.YAMLError as exc:
+        raise MeasureConfigError(f"{path}: not valid YAML: {exc}") from exc
+    defaults = document.get("defaults") or {}
+    entries = document.get("measures")
+    if not isinstance(entries, list) or not entries:
+        raise MeasureConfigError(f"{path}: needs a non-empty list `measures`")
+    measures = [_measure(f"{path}: measures[{i}]", entry, defaults) for i, entry in enumerate(entries)]
+    keys = [m.key for m in measures]
+    duplicated = sorted({k for k in keys if keys.count(k) > 1})
+    if duplicated:
+        raise MeasureConfigError(f"{path}: each (name, scope) once; repeated: {', '.join(duplicated)}")
+    return measures
+
+
+def _measure(where: str, entry: object, defaults: Mapping) -> Measure:
+    if not isinstance(entry, Mapping):
+        raise MeasureConfigError(f"{where}: must be a mapping")
+    unknown = sorted(set(entry) - _KEYS)
+    if unknown:
+        raise MeasureConfigError(f"{where}: unknown field(s) {', '.join(unknown)}")
+    name = entry.get("name")
+    where = f"{where} ({name})"
+    fields = {
+        "scope": (entry.get("scope", COMPANY), tuple(SCOPE_COLUMNS)),
+        "severity": (entry.get("severity", defaults.get("severity", "warning")), SEVERITIES),
+        "clock": (entry.get("clock", "data"), CLOCKS),
+        "breakdown": (entry.get("breakdown"), (None, "team", "rep")),
+    }
+    for field, (value, allowed) in fields.items():
+        if value not in allowed:
+            raise MeasureConfigError(f"{where}: field {field}: {value!r} is not one of {allowed}")
+    if not name or not isinstance(name, str):
+        raise MeasureConfigError(f"{where}: field name: required")
+    has_table = entry.get("table") and entry.get("value")
+    if bool(has_table) == bool(entry.get("sql")):
+        raise MeasureConfigError(f"{where}: give either table and value, or sql")
+    if entry.get("sql") and (entry.get("breakdown") or entry.get("scope", COMPANY) != COMPANY):
+        raise MeasureConfigError(f"{where}: field sql: an sql measure is company-wide and has no breakdown")
+    threshold, drift = _rules(where, entry, defaults)
+    return Measure(
+        name=name, scope=fields["scope"][0], description=" ".join(str(entry.get("description", "")).split()),
+        severity=fields["severity"][0], owner=entry.get("owner", defaults.get("owner", "")),
+        runbook=entry.get("runbook", ""), threshold=threshold, drift=drift, table=entry.get("table"),
+        value=entry.get("value"), day=entry.get("day", "day"), sql=entry.get("sql"), clock=fields["clock"][0],
+        feed=bool(entry.get("feed", False)), breakdown=fields["breakdown"][0],
+    )
+
+
+def _rules(where: str, entry: Mapping, defaults: Mapping) -> tuple[Threshold | None, Drift | None]:
+    threshold = drift = None
+    try:
+        if entry.get("threshold"):
+            threshold = Threshold(**entry["threshold"])
+        if "drift" not in entry or entry["drift"] is not None:
+            drift = Drift(**{**(defaults.get("drift") or {}), **(entry.get("drift") or {})})
+    except (TypeError, ValueError) as exc:
+        raise MeasureConfigError(f"{where}: rules: {exc}") from exc
+    if threshold is None and drift is None:
+        raise MeasureConfigError(f"{where}: needs a threshold or a drift rule")
+    return threshold, drift
+
+
+def daily_series(
+    con: duckdb.DuckDBPyConnection, measure: Measure, as_of: datetime, scope: str | None = None,
+    within: str | None = None,
+) -> dict[str, dict[date, float | None]]:
+    """scope -> day -> value of one measure, from the warehouse."""
+    sql = measure.query(scope, within)
+    params = {"as_of": as_of, "within": within}
+    rows = con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).fetchall()
+    series: dict[str, dict[date, float | None]] = {}
+    for day, scope_value, value in rows:
+        day = day.date() if isinstance(day, datetime) else day
+        series.setdefault(str(scope_value), {})[day] = None if value is None else float(value)
+    return series
+
+
+def evaluated_day(measure: Measure, as_of: datetime, series: Mapping[str, Mapping[date, object]]) -> date | None:
+    """The day whose verdict opens or resolves incidents: the last complete day, or for a load-clock measure
+    the last day files were loaded."""
+    if measure.clock == "data":
+        return as_of.date() - timedelta(days=1)
+    days = [day for values in series.values() for day in values]
+    return max(days) if days else None

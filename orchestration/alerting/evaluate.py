@@ -1,0 +1,133 @@
+"""One evaluation of every tracked measure at an as-of time: history written, incidents opened or resolved,
+notifications delivered. Called by the Dagster asset monitoring/alerts after the marts are rebuilt."""
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from expectations.drift import Judgement, judge_all
+from expectations.measures import Measure, daily_series, evaluated_day
+from orchestration.alerting import lifecycle
+from orchestration.alerting.channels import Channel
+from orchestration.alerting.delivery import Attempt, RetryPolicy, deliver_pending
+from orchestration.alerting.notification import FIRING, RESOLVED, Notification, format_value, iso
+from orchestration.alerting.store import MEASURE_HISTORY, MEASURE_HISTORY_COLUMNS, ensure_tables
+from orchestration.alerting.triage import FeedVerdict, triage
+
+DEFAULT_DAGSTER_URL = "http://127.0.0.1:3000"
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    dagster_url: str = DEFAULT_DAGSTER_URL
+    runbook_base_url: str = ""
+    reminder_hours: float | None = None
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "AlertSettings":
+        env = os.environ if env is None else env
+        reminder = env.get("RADAR_ALERT_REMINDER_HOURS")
+        retry = env.get("RADAR_ALERT_RETRY_SECONDS")
+        return cls(
+            dagster_url=(env.get("RADAR_DAGSTER_URL") or DEFAULT_DAGSTER_URL).rstrip("/"),
+            runbook_base_url=(env.get("RADAR_RUNBOOK_BASE_URL") or "").rstrip("/"),
+            reminder_hours=float(reminder) if reminder else None,
+            retry=RetryPolicy(backoff_seconds=float(retry)) if retry else RetryPolicy(),
+        )
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    measure: Measure
+    scope: str
+    judgement: Judgement
+    action: str | None = None
+    incident_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    evaluations: list[Evaluation]
+    attempts: list[Attempt]
+
+    def changed(self, action: str) -> list[Evaluation]:
+        return [e for e in self.evaluations if e.action == action]
+
+
+def evaluate(
+    con: duckdb.DuckDBPyConnection, measures: Sequence[Measure], as_of: datetime, channels: Sequence[Channel],
+    now: datetime, settings: AlertSettings = AlertSettings(), run_id: str | None = None,
+) -> Outcome:
+    ensure_tables(con)
+    verdicts = [v for measure in measures for v in _judge(con, measure, as_of, now)]
+    feeds = [FeedVerdict(e.measure, e.judgement) for e in verdicts if e.measure.feed]
+    labels = scope_labels(con)
+    evaluations = [_advance(con, e, feeds, labels, as_of, now, channels, settings, run_id) for e in verdicts]
+    return Outcome(evaluations, deliver_pending(con, channels, now, settings.retry))
+
+
+def scope_labels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Reps' names by owner id, for alert texts."""
+    try:
+        rows = con.execute("select owner_id, max(owner_name) from marts.follow_up_coverage_daily group by 1").fetchall()
+    except duckdb.CatalogException:
+        return {}
+    return {owner: name for owner, name in rows if name}
+
+
+def _judge(con: duckdb.DuckDBPyConnection, measure: Measure, as_of: datetime, now: datetime) -> list[Evaluation]:
+    """Judge every day of every scope's series (kept in measure_history); return the evaluated day's verdicts."""
+    series = daily_series(con, measure, as_of)
+    day = evaluated_day(measure, as_of, series)
+    rows, latest = [], []
+    for scope, values in sorted(series.items()):
+        days = sorted(d for d in values if day is None or d <= day)
+        for j in judge_all(values, days, measure.threshold, measure.drift):
+            rows.append([measure.name, measure.scope, scope, j.day, j.value, j.expected_low, j.expected_high,
+                         j.state, j.score, j.baseline_median, measure.severity, as_of, now])
+        if day is not None:
+            latest.append(Evaluation(measure, scope, judge_all(values, [day], measure.threshold, measure.drift)[0]))
+    if rows:
+        history = pd.DataFrame(rows, columns=list(MEASURE_HISTORY_COLUMNS))  # noqa: F841 (read by the SQL below)
+        con.execute(f"insert or replace into {MEASURE_HISTORY} by name select * from history")
+    return latest
+
+
+def _advance(
+    con: duckdb.DuckDBPyConnection, evaluation: Evaluation, feeds: Sequence[FeedVerdict], labels: dict[str, str],
+    as_of: datetime, now: datetime, channels: Sequence[Channel], settings: AlertSettings, run_id: str | None,
+) -> Evaluation:
+    m, j = evaluation.measure, evaluation.judgement
+    key = lifecycle.dedup_key(m.name, m.scope, evaluation.scope)
+    incident = lifecycle.open_incident(con, key)
+    action = lifecycle.step(incident, j.state, as_of, settings.reminder_hours)
+    if action is None:
+        return evaluation
+    incident_id = incident.incident_id if incident else f"{key}@{as_of:%Y%m%dT%H%M%S}"
+    label = labels.get(evaluation.scope, evaluation.scope)
+    status = RESOLVED if action == lifecycle.RESOLVE else FIRING
+    notes = triage(con, m, evaluation.scope, j.day, as_of, feeds, labels) if status == FIRING else {}
+    notification = Notification(
+        dedup_key=key, incident_id=incident_id, status=status, measure=m.name, scope_type=m.scope,
+        scope=evaluation.scope, scope_label=label, severity=m.severity, day=iso(j.day), as_of=iso(as_of),
+        value=j.value, expected_low=j.expected_low, expected_high=j.expected_high,
+        summary=_summary(m, label, j, status), triage=notes,
+        runbook_url=f"{settings.runbook_base_url}/{m.runbook}" if settings.runbook_base_url else m.runbook,
+        run_url=f"{settings.dagster_url}/runs/{run_id}" if run_id else "", reminder=action == lifecycle.REMIND,
+    )
+    lifecycle.apply(con, action, notification, incident, channels, as_of, now, run_id)
+    return Evaluation(m, evaluation.scope, j, action, incident_id)
+
+
+def _summary(measure: Measure, label: str, j: Judgement, status: str) -> str:
+    value = format_value(measure.name, j.value)
+    bounds = [f">= {format_value(measure.name, j.expected_low)}" if j.expected_low is not None else "",
+              f"<= {format_value(measure.name, j.expected_high)}" if j.expected_high is not None else ""]
+    expected = " and ".join(b for b in bounds if b) or "no bound yet"
+    verb = "is back in range" if status == RESOLVED else "is out of range"
+    return f"{measure.name} for {measure.scope} {label} {verb}: {value} on {j.day} (expected {expected})"

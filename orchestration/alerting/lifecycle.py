@@ -1,0 +1,97 @@
+"""One incident per (measure, scope) while it stays out of range: `firing` once when it opens, `resolved` once
+when the measure is back in range, optionally a reminder every so many hours in between. Each notification is
+queued once per configured channel in monitoring.alert_deliveries, in the same transaction as the state change."""
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import duckdb
+
+from expectations.drift import BREACHED, NOT_ARMED, OK
+from orchestration.alerting.channels import Channel
+from orchestration.alerting.notification import FIRING, RESOLVED, Notification
+from orchestration.alerting.store import ALERTS, DELIVERIES
+
+OPEN, UPDATE, REMIND, RESOLVE = "open", "update", "remind", "resolve"
+
+
+@dataclass(frozen=True)
+class OpenIncident:
+    incident_id: str
+    last_notified_at: datetime
+
+
+def step(incident: OpenIncident | None, state: str, as_of: datetime, reminder_hours: float | None) -> str | None:
+    """What an evaluation in `state` does to the (measure, scope)'s open incident, if any."""
+    if state == BREACHED:
+        if incident is None:
+            return OPEN
+        if reminder_hours and as_of - incident.last_notified_at >= timedelta(hours=reminder_hours):
+            return REMIND
+        return UPDATE
+    if state in (OK, NOT_ARMED) and incident is not None:
+        return RESOLVE
+    return None  # no data: nothing is known, nothing changes
+
+
+def dedup_key(measure: str, scope_type: str, scope: str) -> str:
+    return f"follow-up-radar/{measure}/{scope_type}/{scope}"
+
+
+def open_incident(con: duckdb.DuckDBPyConnection, key: str) -> OpenIncident | None:
+    row = con.execute(
+        f"select incident_id, last_notified_at from {ALERTS} where dedup_key = ? and status = 'firing'", [key]
+    ).fetchone()
+    return OpenIncident(*row) if row else None
+
+
+def apply(
+    con: duckdb.DuckDBPyConnection, action: str, notification: Notification, incident: OpenIncident | None,
+    channels: Sequence[Channel], as_of: datetime, now: datetime, run_id: str | None,
+) -> None:
+    """Record the action and queue its notifications, all or nothing."""
+    n = notification
+    con.execute("begin transaction")
+    try:
+        if action == OPEN:
+            con.execute(
+                f"""insert into {ALERTS} (incident_id, dedup_key, measure, scope_type, scope, scope_label, severity,
+                    status, opened_on, opened_at, last_value, expected_low, expected_high, last_evaluated_on,
+                    last_notified_at, summary, triage, opened_run_id)
+                values (?, ?, ?, ?, ?, ?, ?, 'firing', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [n.incident_id, n.dedup_key, n.measure, n.scope_type, n.scope, n.scope_label, n.severity, n.day,
+                 as_of, n.value, n.expected_low, n.expected_high, n.day, as_of, n.summary, json.dumps(n.triage),
+                 run_id],
+            )
+        else:
+            resolved = action == RESOLVE
+            con.execute(
+                f"""update {ALERTS} set last_value = ?, expected_low = ?, expected_high = ?, last_evaluated_on = ?,
+                    status = ?, resolved_on = ?, resolved_at = ?, resolved_run_id = ?,
+                    last_notified_at = case when ? then ? else last_notified_at end
+                where incident_id = ?""",
+                [n.value, n.expected_low, n.expected_high, n.day, RESOLVED if resolved else FIRING,
+                 n.day if resolved else None, as_of if resolved else None, run_id if resolved else None,
+                 action in (REMIND, RESOLVE), as_of, incident.incident_id],
+            )
+        if action != UPDATE:
+            _queue(con, n, channels, now)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def _queue(con: duckdb.DuckDBPyConnection, n: Notification, channels: Sequence[Channel], now: datetime) -> None:
+    transition = "reminder" if n.reminder else n.status
+    for channel in channels:
+        if not channel.bodies(n):
+            continue
+        con.execute(
+            f"""insert into {DELIVERIES} (delivery_id, incident_id, dedup_key, channel, transition, notification,
+                status, attempts, created_at, next_attempt_at)
+            select coalesce(max(delivery_id), 0) + 1, ?, ?, ?, ?, ?, 'pending', 0, ?, ? from {DELIVERIES}""",
+            [n.incident_id, n.dedup_key, channel.name, transition, n.to_json(), now, now],
+        )

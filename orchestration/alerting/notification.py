@@ -1,0 +1,59 @@
+"""What an alert says, independent of the channel that carries it; stored with each delivery so a retry sends
+exactly what the first attempt would have."""
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+
+FIRING, RESOLVED, TEST = "firing", "resolved", "test"
+
+
+@dataclass(frozen=True)
+class Notification:
+    dedup_key: str
+    incident_id: str
+    status: str
+    measure: str
+    scope_type: str
+    scope: str
+    scope_label: str
+    severity: str
+    day: str
+    as_of: str
+    value: float | None
+    expected_low: float | None
+    expected_high: float | None
+    summary: str
+    triage: dict = field(default_factory=dict)
+    runbook_url: str = ""
+    run_url: str = ""
+    reminder: bool = False
+
+    @property
+    def expected(self) -> dict:
+        return {"low": self.expected_low, "high": self.expected_high}
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Notification":
+        return cls(**json.loads(text))
+
+
+def iso(value: date | datetime) -> str:
+    """A day as YYYY-MM-DD, a (naive UTC) time as YYYY-MM-DDTHH:MM:SSZ."""
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%dT%H:%M:%SZ}"
+    return value.isoformat()
+
+
+def format_value(measure: str, value: float | None) -> str:
+    """Shares as percentages, hours with one decimal, counts as whole numbers."""
+    if value is None:
+        return "n/a"
+    if measure.endswith(("coverage", "share")):
+        return f"{value:.1%}"
+    if measure.endswith("hours") or "hours" in measure:
+        return f"{value:.1f} h"
+    return f"{value:g}" if value == int(value) else f"{value:.2f}"

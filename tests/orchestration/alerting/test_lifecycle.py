@@ -1,0 +1,229 @@
+"""The alert lifecycle, stepping the as-of time day by day through incidents and recoveries, with every channel
+delivering over real HTTP to servers on 127.0.0.1."""
+
+from collections.abc import Iterator
+from contextlib import ExitStack
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from expectations.drift import BREACHED, NO_DATA, NOT_ARMED, OK
+from expectations.measures import load_measures
+from orchestration.alerting import lifecycle
+from orchestration.alerting.channels import configured_channels
+from orchestration.alerting.delivery import RetryPolicy
+from orchestration.alerting.evaluate import AlertSettings, Outcome, evaluate
+from orchestration.alerting.triage import DATA_PROBLEM, FOLLOW_UP_PROBLEM
+from tests.orchestration.alerting.receiver import Receiver, receiver
+from tests.orchestration.alerting.world import Story, build
+
+INCIDENT = range(45, 52)  # days on which U1 (team East) stops following up
+TEAM_KEY = "follow-up-radar/follow_up_coverage/team/East"
+REP_KEY = "follow-up-radar/follow_up_coverage/rep/U1"
+ROUTING_KEY = "R0UTINGKEY-not-for-logs"
+QUICK = AlertSettings(retry=RetryPolicy(pause_seconds=0.01, backoff_seconds=0))
+
+
+def incident_story() -> Story:
+    return Story(covered=lambda rep, i: 2 if rep == "U1" and i in INCIDENT else 15 + (i % 2))
+
+
+@pytest.fixture
+def channels(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Receiver]]:
+    with ExitStack() as stack:
+        hooks = {name: stack.enter_context(receiver(f"/{name}")) for name in ("webhook", "slack", "pagerduty")}
+        monkeypatch.setenv("RADAR_ALERT_WEBHOOK_URL", hooks["webhook"].url)
+        monkeypatch.setenv("RADAR_SLACK_WEBHOOK_URL", hooks["slack"].url)
+        monkeypatch.setenv("RADAR_PAGERDUTY_ROUTING_KEY", ROUTING_KEY)
+        monkeypatch.setenv("RADAR_PAGERDUTY_EVENTS_URL", hooks["pagerduty"].url)
+        yield hooks
+
+
+def step_through(warehouse: Path, story: Story, days: range, settings: AlertSettings = QUICK) -> list[Outcome]:
+    outcomes = []
+    measures = load_measures()
+    for i in days:
+        con = duckdb.connect(str(warehouse))
+        try:
+            as_of = story.as_of_after(i)
+            outcomes.append(evaluate(con, measures, as_of, configured_channels(), as_of, settings, run_id=f"run{i}"))
+        finally:
+            con.close()
+    return outcomes
+
+
+def bodies_for(hook: Receiver, key: str, field: str = "dedup_key") -> list[dict]:
+    return [b for b in hook.accepted if b.get(field) == key]
+
+
+def rows(warehouse: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_step_opens_once_keeps_quiet_reminds_and_resolves():
+    t = datetime(2024, 3, 1)
+    incident = lifecycle.OpenIncident("i1", t)
+    assert lifecycle.step(None, BREACHED, t, None) == lifecycle.OPEN
+    assert lifecycle.step(incident, BREACHED, t + timedelta(days=3), None) == lifecycle.UPDATE
+    assert lifecycle.step(incident, BREACHED, t + timedelta(hours=23), 24) == lifecycle.UPDATE
+    assert lifecycle.step(incident, BREACHED, t + timedelta(hours=24), 24) == lifecycle.REMIND
+    assert lifecycle.step(incident, OK, t, None) == lifecycle.RESOLVE
+    assert lifecycle.step(incident, NOT_ARMED, t, None) == lifecycle.RESOLVE
+    assert lifecycle.step(incident, NO_DATA, t, None) is None
+    assert lifecycle.step(None, OK, t, None) is None
+
+
+def test_an_incident_and_its_recovery_send_one_firing_and_one_resolved_per_channel(tmp_path, channels):
+    story = incident_story()
+    warehouse = build(tmp_path / "w.duckdb", story)
+    step_through(warehouse, story, range(40, 58))
+
+    for key in (TEAM_KEY, REP_KEY):
+        statuses = [b["status"] for b in bodies_for(channels["webhook"], key)]
+        assert statuses == ["firing", "resolved"]
+        assert [b["event_action"] for b in bodies_for(channels["pagerduty"], key)] == ["trigger", "resolve"]
+        slack = [b["text"] for b in channels["slack"].accepted if key in b["blocks"][-1]["elements"][0]["text"]]
+        assert [text.split(":")[0] for text in slack] == ["FIRING", "RESOLVED"]
+    firing = bodies_for(channels["webhook"], TEAM_KEY)[0]
+    assert firing["day"] == story.day(INCIDENT[0]).isoformat()
+    assert firing["value"] == pytest.approx((2 + 15 + INCIDENT[0] % 2) / 40)  # U1 covers 2 of 20, U2 as usual
+    assert firing["run_url"] == f"http://127.0.0.1:3000/runs/run{INCIDENT[0]}"
+    resolved = bodies_for(channels["webhook"], TEAM_KEY)[1]
+    assert resolved["day"] == story.day(INCIDENT[-1] + 1).isoformat()
+    assert resolved["incident_id"] == firing["incident_id"]
+
+    incidents = rows(
+        warehouse, f"select status, opened_on, resolved_on from monitoring.alerts where dedup_key = '{TEAM_KEY}'"
+    )
+    assert incidents == [("resolved", story.day(INCIDENT[0]), story.day(INCIDENT[-1] + 1))]
+    deliveries = rows(warehouse, "select channel, transition, status, attempts from monitoring.alert_deliveries "
+                      f"where dedup_key = '{TEAM_KEY}' order by delivery_id")
+    assert sorted(deliveries) == sorted(
+        (c, t, "delivered", 1) for c in ("webhook", "slack", "pagerduty") for t in ("firing", "resolved")
+    )
+    # The company's coverage drifted too; nobody else was paged: team West and the other reps stayed in range.
+    company = "follow-up-radar/follow_up_coverage/company/company"
+    assert {b["dedup_key"] for b in channels["webhook"].accepted} == {TEAM_KEY, REP_KEY, company}
+
+
+def test_a_channel_answering_500_then_200_delivers_once(tmp_path, channels):
+    story = incident_story()
+    warehouse = build(tmp_path / "w.duckdb", story)
+    step_through(warehouse, story, range(40, INCIDENT[0]))
+    channels["webhook"].fail_next(500)
+    step_through(warehouse, story, range(INCIDENT[0], INCIDENT[0] + 3))
+
+    accepted = [(b["dedup_key"], b["status"]) for b in channels["webhook"].accepted]
+    assert sorted(accepted) == sorted(set(accepted))  # nothing delivered twice
+    assert (TEAM_KEY, "firing") in accepted
+    assert len(channels["webhook"].received) == len(accepted) + 1  # the one 500
+    attempts = rows(warehouse, "select sum(attempts), count(*) filter (where status = 'delivered'), count(*) "
+                    "from monitoring.alert_deliveries where channel = 'webhook'")
+    assert attempts[0][1] == attempts[0][2]  # all delivered
+    assert attempts[0][0] == attempts[0][2] + 1  # one extra try for the 500
+
+
+def test_a_channel_down_for_the_whole_incident_keeps_its_deliveries_and_sends_them_in_order_later(
+    tmp_path, channels, monkeypatch
+):
+    story = incident_story()
+    warehouse = build(tmp_path / "w.duckdb", story)
+    monkeypatch.setenv("RADAR_ALERT_WEBHOOK_URL", "http://127.0.0.1:9/down")  # nothing listens on port 9
+    step_through(warehouse, story, range(40, 55))
+
+    failed = rows(warehouse, "select transition, status, attempts > 0, last_error from monitoring.alert_deliveries "
+                  f"where channel = 'webhook' and dedup_key = '{TEAM_KEY}' order by delivery_id")
+    assert [(t, s, tried) for t, s, tried, _ in failed] == [("firing", "failed", True), ("resolved", "pending", False)]
+    assert "unreachable" in failed[0][3] and "127.0.0.1" not in failed[0][3]
+
+    monkeypatch.setenv("RADAR_ALERT_WEBHOOK_URL", channels["webhook"].url)  # the channel is back
+    step_through(warehouse, story, range(55, 57))
+    assert [b["status"] for b in bodies_for(channels["webhook"], TEAM_KEY)] == ["firing", "resolved"]
+    statuses = rows(warehouse, "select distinct status from monitoring.alert_deliveries where channel = 'webhook'")
+    assert statuses == [("delivered",)]
+
+
+def test_a_failed_delivery_waits_for_its_backoff(tmp_path, channels, monkeypatch):
+    story = incident_story()
+    warehouse = build(tmp_path / "w.duckdb", story)
+    monkeypatch.setenv("RADAR_ALERT_WEBHOOK_URL", "http://127.0.0.1:9/down")
+    slow_retry = AlertSettings(
+        retry=RetryPolicy(tries_per_evaluation=1, backoff_seconds=3 * 86400, max_backoff_seconds=7 * 86400)
+    )
+    step_through(warehouse, story, range(40, INCIDENT[0] + 1), slow_retry)
+    monkeypatch.setenv("RADAR_ALERT_WEBHOOK_URL", channels["webhook"].url)
+    step_through(warehouse, story, range(INCIDENT[0] + 1, INCIDENT[0] + 3), slow_retry)  # 2 days: not yet due
+    assert bodies_for(channels["webhook"], TEAM_KEY) == []
+    step_through(warehouse, story, range(INCIDENT[0] + 3, INCIDENT[0] + 4), slow_retry)
+    assert [b["status"] for b in bodies_for(channels["webhook"], TEAM_KEY)] == ["firing"]
+
+
+def test_reminders_repeat_a_firing_incident_on_the_interval(tmp_path, channels):
+    story = incident_story()
+    warehouse = build(tmp_path / "w.duckdb", story)
+    reminding = AlertSettings(reminder_hours=48, retry=QUICK.retry)
+    step_through(warehouse, story, range(40, 54), reminding)
+    webhook = bodies_for(channels["webhook"], TEAM_KEY)
+    assert [(b["status"], b["reminder"]) for b in webhook] == [
+        ("firing", False), ("firing", True), ("firing", True), ("firing", True), ("resolved", False)
+    ]
+    assert [b["event_action"] for b in bodies_for(channels["pagerduty"], TEAM_KEY)] == ["trigger", "resolve"]
+
+
+def test_triage_names_the_rep_who_moved_the_measure_and_the_oldest_neglected_leads(tmp_path, channels):
+    story = incident_story()
+    warehouse = build(tmp_path / "w.duckdb", story)
+    step_through(warehouse, story, range(40, INCIDENT[0] + 1))
+    triage = bodies_for(channels["webhook"], TEAM_KEY)[0]["triage"]
+    assert triage["verdict"] == FOLLOW_UP_PROBLEM
+    assert triage["movers"][0]["scope"] == "U1"
+    assert triage["movers"][0]["label"] == "Ann Rep"
+    assert triage["neglected_leads"] == 3  # U1's three; U3 is in team West
+    assert [lead["lead_id"] for lead in triage["oldest_neglected_leads"]] == ["N-U1-0", "N-U1-1", "N-U1-2"]
+    assert any(line.startswith(FOLLOW_UP_PROBLEM) for line in triage["lines"])
+
+
+def test_when_the_activity_feed_stops_a_coverage_drop_is_likely_a_data_problem(tmp_path, channels):
+    stop = 45  # from this day on no files arrive: no touches recorded, leads go stale, coverage falls
+    story = Story(
+        covered=lambda rep, i: 15 + (i % 2) if i < stop else max(15 - 4 * (i - stop + 1), 0),
+        leads_created=lambda i: 5 + (i % 2) if i < stop else 0,
+        touches=lambda i: 50 + (i % 3) if i < stop else 0,
+        hours_since_activity=lambda i: 2.0 if i < stop else 2.0 + 24 * (i - stop + 1),
+    )
+    warehouse = build(tmp_path / "w.duckdb", story)
+    step_through(warehouse, story, range(40, stop + 3))
+    firing = [b for b in channels["webhook"].accepted if b["measure"] == "follow_up_coverage"]
+    assert firing, "the coverage drop raised no alert"
+    for body in firing:
+        assert body["triage"]["verdict"] == DATA_PROBLEM
+        assert any("data_freshness_hours" in f or "new_leads" in f for f in body["triage"]["unhealthy_feeds"])
+    freshness = [b for b in channels["webhook"].accepted if b["measure"] == "data_freshness_hours"]
+    assert [b["status"] for b in freshness] == ["firing"]
+
+
+def test_secrets_stay_out_of_the_monitoring_tables(tmp_path, channels):
+    story = incident_story()
+    warehouse = build(tmp_path / "w.duckdb", story)
+    step_through(warehouse, story, range(40, 48))
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for table in ("monitoring.alerts", "monitoring.alert_deliveries", "monitoring.measure_history"):
+            text = str(con.execute(f"select * from {table}").fetchall())
+            assert ROUTING_KEY not in text
+            assert channels["slack"].url not in text and channels["webhook"].url not in text
+    assert ROUTING_KEY not in repr(configured_channels())
+
+
+def test_no_channel_configured_still_records_the_incident(tmp_path, monkeypatch):
+    for name in ("RADAR_ALERT_WEBHOOK_URL", "RADAR_SLACK_WEBHOOK_URL", "RADAR_PAGERDUTY_ROUTING_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    story = incident_story()
+    warehouse = build(tmp_path / "w.duckdb", story)
+    outcomes = step_through(warehouse, story, range(40, INCIDENT[0] + 1))
+    assert [e.incident_id.split("@")[0] for e in outcomes[-1].changed(lifecycle.OPEN)] == [
+        "follow-up-radar/follow_up_coverage/company/company", TEAM_KEY, REP_KEY
+    ]
+    assert rows(warehouse, "select count(*) from monitoring.alert_deliveries") == [(0,)]

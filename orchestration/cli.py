@@ -1,5 +1,5 @@
 """`radar`: write demo data, run the whole pipeline once through Dagster (in-process), re-process a file,
-or receive SendGrid webhooks."""
+receive SendGrid webhooks, show the tracked measures, or test the alert channels."""
 
 import argparse
 import os
@@ -46,7 +46,7 @@ def _run(args: argparse.Namespace) -> int:
     from orchestration.summary import render
 
     result = run_pipeline()
-    print(render(settings.warehouse_path(), as_of, result.get_asset_check_evaluations()))
+    print(render(settings.warehouse_path(), as_of, result.get_asset_check_evaluations(), result.run_id))
     if not result.success:
         print("\nThe run failed: see the errors above, or the run in the Dagster UI (make ui).", file=sys.stderr)
         return 1
@@ -101,6 +101,37 @@ def _docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _measures(args: argparse.Namespace) -> int:
+    from orchestration.lib.monitoring_report import MonitoringNotPublished, latest_measures
+
+    serving = Path(args.serving_db) if args.serving_db else settings.serving_db_path()
+    try:
+        print(latest_measures(serving))
+    except MonitoringNotPublished as exc:
+        print(f"radar measures: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _alerts_test(args: argparse.Namespace) -> int:
+    from orchestration.alerting.channels import configured_channels
+    from orchestration.alerting.delivery import send_now
+    from orchestration.alerting.notification import test_notification
+
+    channels = configured_channels()
+    if not channels:
+        print("radar alerts test: no channel configured (set RADAR_ALERT_WEBHOOK_URL, RADAR_SLACK_WEBHOOK_URL or "
+              "RADAR_PAGERDUTY_ROUTING_KEY)", file=sys.stderr)
+        return 2
+    notification = test_notification(settings.utc_now())
+    failed = 0
+    for channel in channels:
+        sent = send_now(channel, notification)
+        failed += not sent.ok
+        print(f"{channel.name}: {'delivered' if sent.ok else f'failed ({sent.error})'}")
+    return 1 if failed else 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="radar", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -133,12 +164,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     docs = commands.add_parser("docs", help="write the BI data dictionary of the published marts (Markdown)")
     docs.add_argument("--out", help="default: dbt_project/docs/data_dictionary.md")
+    measures = commands.add_parser("measures", help="each tracked measure's latest value, expected range and state")
+    measures.add_argument("--serving-db", help="published file to read (RADAR_SERVING_DB; default data/serving.duckdb)")
+    alerts = commands.add_parser("alerts", help="alert channels")
+    alerts_commands = alerts.add_subparsers(dest="alerts_command", required=True)
+    alerts_commands.add_parser("test", help="send a test notification to every configured channel")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"demo": _demo, "run": _run, "reprocess": _reprocess, "serve-webhooks": _serve_webhooks, "docs": _docs}
+    handlers = {
+        "demo": _demo, "run": _run, "reprocess": _reprocess, "serve-webhooks": _serve_webhooks, "docs": _docs,
+        "measures": _measures, "alerts": _alerts_test,
+    }
     return handlers[args.command](args)
 
 

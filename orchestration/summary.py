@@ -1,4 +1,4 @@
-"""The short report `radar run` prints: coverage, neglected leads, data-quality checks, file outcomes."""
+"""The short report `radar run` prints: coverage, neglected leads, data-quality checks, alerts, file outcomes."""
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -10,7 +10,7 @@ import duckdb
 OLDEST_NEGLECTED = 10
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     lines = ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]
@@ -39,7 +39,7 @@ def _coverage(con: duckdb.DuckDBPyConnection) -> str:
         """,
         [day],
     ).fetchall()
-    body = _table(
+    body = table(
         ["rep", "team", "open", "due", "covered", "coverage"],
         [(*r[:5], _percent(r[5])) for r in rows],
     )
@@ -62,8 +62,8 @@ def _neglected(con: duckdb.DuckDBPyConnection) -> str:
         """
     ).fetchall()
     counts = ", ".join(f"{state}: {n}" for state, n in states) or "none"
-    table = _table(["lead", "owner", "age (days)", "state", "touches", "days since touch"], oldest)
-    return f"Neglected leads by state: {counts}\nOldest neglected leads:\n{table}"
+    listing = table(["lead", "owner", "age (days)", "state", "touches", "days since touch"], oldest)
+    return f"Neglected leads by state: {counts}\nOldest neglected leads:\n{listing}"
 
 
 def _files(con: duckdb.DuckDBPyConnection) -> str:
@@ -73,7 +73,30 @@ def _files(con: duckdb.DuckDBPyConnection) -> str:
         from raw._files group by 1 order by 1
         """
     ).fetchall()
-    return "Files in the ledger:\n" + _table(["source", "files", "rows loaded", "rows rejected", "failed"], rows)
+    return "Files in the ledger:\n" + table(["source", "files", "rows loaded", "rows rejected", "failed"], rows)
+
+
+def _alerts(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> str:
+    rows = con.execute(
+        """
+        select incident_id, status, severity, summary, opened_run_id = ? as opened_now,
+            resolved_run_id = ? as resolved_now,
+            (select string_agg(channel || ' ' || transition || ': ' || status
+                || coalesce(' (' || last_error || ')', ''), ', ' order by delivery_id)
+             from monitoring.alert_deliveries d where d.incident_id = a.incident_id) as deliveries
+        from monitoring.alerts a
+        where status = 'firing' or resolved_run_id = ?
+        order by status, severity, incident_id
+        """,
+        [run_id, run_id, run_id],
+    ).fetchall()
+    firing = sum(r[1] == "firing" for r in rows)
+    lines = [f"Alerts: {firing} firing, {sum(bool(r[5]) for r in rows)} resolved in this run"]
+    for _, status, severity, summary, opened_now, resolved_now, deliveries in rows:
+        when = " (opened in this run)" if opened_now else " (resolved in this run)" if resolved_now else ""
+        lines.append(f"  {status.upper()} {severity}: {summary}{when}")
+        lines.append(f"    deliveries: {deliveries or 'no channel configured'}")
+    return "\n".join(lines)
 
 
 def check_lines(evaluations: Sequence[dg.AssetCheckEvaluation]) -> str:
@@ -86,22 +109,28 @@ def check_lines(evaluations: Sequence[dg.AssetCheckEvaluation]) -> str:
     return "\n".join(lines)
 
 
-def _section(con: duckdb.DuckDBPyConnection, build: Callable[[duckdb.DuckDBPyConnection], str]) -> str:
+def _section(
+    con: duckdb.DuckDBPyConnection, build: Callable[[duckdb.DuckDBPyConnection], str], name: str | None = None
+) -> str:
     """One part of the report, or a note that its tables were not built (a run that failed early)."""
     try:
         return build(con)
     except duckdb.CatalogException as exc:
-        return f"({build.__name__.strip('_')}: not available, the tables were not built: {str(exc).splitlines()[0]})"
+        name = name or build.__name__.strip("_")
+        return f"({name}: not available, the tables were not built: {str(exc).splitlines()[0]})"
 
 
-def render(warehouse: Path, as_of: datetime, evaluations: Sequence[dg.AssetCheckEvaluation]) -> str:
+def render(
+    warehouse: Path, as_of: datetime, evaluations: Sequence[dg.AssetCheckEvaluation], run_id: str | None = None
+) -> str:
     """The report; reads the warehouse read-only after the run has closed it."""
     if not Path(warehouse).exists():
         return f"No warehouse at {warehouse}: nothing was loaded."
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         parts = [f"Follow-up Radar as of {as_of:%Y-%m-%d %H:%M:%S} UTC"]
-        parts += [_section(con, _coverage), _section(con, _neglected), check_lines(evaluations), _section(con, _files)]
+        parts += [_section(con, _coverage), _section(con, _neglected), check_lines(evaluations)]
+        parts += [_section(con, lambda c: _alerts(c, run_id), "alerts"), _section(con, _files)]
     finally:
         con.close()
     return "\n\n".join(parts)

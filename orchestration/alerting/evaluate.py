@@ -130,4 +130,5 @@ def _summary(measure: Measure, label: str, j: Judgement, status: str) -> str:
               f"<= {format_value(measure.name, j.expected_high)}" if j.expected_high is not None else ""]
     expected = " and ".join(b for b in bounds if b) or "no bound yet"
     verb = "is back in range" if status == RESOLVED else "is out of range"
-    return f"{measure.name} for {measure.scope} {label} {verb}: {value} on {j.day} (expected {expected})"
+    who = "the company" if measure.scope == "company" else f"{measure.scope} {label}"
+    return f"{measure.name} for {who} {verb}: {value} on {j.day} (expected {expected})"

@@ -57,3 +57,14 @@ def format_value(measure: str, value: float | None) -> str:
     if measure.endswith("hours") or "hours" in measure:
         return f"{value:.1f} h"
     return f"{value:g}" if value == int(value) else f"{value:.2f}"
+
+
+def test_notification(now: datetime) -> Notification:
+    """What `radar alerts test` sends: clearly a test, with its own dedup key so it never touches an incident."""
+    key = f"follow-up-radar/test/{now:%Y%m%dT%H%M%S}"
+    return Notification(
+        dedup_key=key, incident_id=key, status=TEST, measure="test", scope_type="company", scope="company",
+        scope_label="company", severity="info", day=iso(now.date()), as_of=iso(now), value=None,
+        expected_low=None, expected_high=None,
+        summary="Test notification from Follow-up Radar: this channel is configured and reachable.",
+    )

@@ -46,3 +46,52 @@ MEASURE_HISTORY_COLUMNS = (
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     for statement in DDL:
         con.execute(statement)
+
+
+# The monitoring tables published beside the marts for BI tools and the dashboard, with their descriptions.
+PUBLISHED = {
+    "measure_history": (
+        "Every tracked measure (expectations/measures.yml) per day and scope, judged by its rules.",
+        {
+            "measure": "The measure's name.",
+            "scope_type": "company, team or rep.",
+            "scope": "company, the team's name, or the rep's owner_id.",
+            "day": "The day D (UTC) the value describes.",
+            "value": "The measure's value on the day.",
+            "expected_low": "Lowest value in range (threshold and drift combined); null when unbounded or not armed.",
+            "expected_high": "Highest value in range; null when unbounded or not armed.",
+            "state": "ok, breached, not_armed (too little history for drift, no threshold) or no_data.",
+            "score": "Robust drift score: (value - median) / max(1.4826 * MAD, min_spread) over the window.",
+            "baseline_median": "Median of the drift window.",
+            "severity": "error or warning.",
+            "as_of": "As-of time T of the evaluation that wrote the row.",
+            "evaluated_at": "Wall-clock time of that evaluation (UTC).",
+        },
+    ),
+    "alerts": (
+        "Incidents: one per (measure, scope) while it stays out of range, firing until resolved.",
+        {
+            "incident_id": "The incident: its dedup key and the as-of time it opened.",
+            "dedup_key": "follow-up-radar/<measure>/<scope_type>/<scope>, the key channels deduplicate on.",
+            "measure": "The measure's name.",
+            "scope_type": "company, team or rep.",
+            "scope": "company, the team's name, or the rep's owner_id.",
+            "scope_label": "The scope for people: the rep's name for a rep.",
+            "severity": "error or warning.",
+            "status": "firing or resolved.",
+            "opened_on": "The first day out of range.",
+            "opened_at": "As-of time of the evaluation that opened it.",
+            "resolved_on": "The first day back in range; null while firing.",
+            "resolved_at": "As-of time of the evaluation that resolved it.",
+            "last_value": "The value at the latest evaluation.",
+            "expected_low": "Lowest value in range at the latest evaluation.",
+            "expected_high": "Highest value in range at the latest evaluation.",
+            "last_evaluated_on": "The day of the latest evaluation.",
+            "last_notified_at": "As-of time of the latest notification (firing, reminder or resolved).",
+            "summary": "One-line summary as sent.",
+            "triage": "Triage as sent: data or follow-up problem, movers, oldest neglected leads (JSON).",
+            "opened_run_id": "Dagster run that opened it.",
+            "resolved_run_id": "Dagster run that resolved it.",
+        },
+    ),
+}

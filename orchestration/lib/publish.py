@@ -32,6 +32,11 @@ class MartDoc:
     description: str
     columns: dict[str, str]
     data_types: dict[str, str] = field(default_factory=dict)
+    schema: str = MART_SCHEMA
+
+    @property
+    def qualified(self) -> str:
+        return f"{_ident(self.schema)}.{_ident(self.name)}"
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,11 @@ def mart_docs(manifest: Path, names: Sequence[str] = MARTS) -> list[MartDoc]:
 
 
 def publish(warehouse: Path, serving_db: Path, serving_dir: Path, docs: Sequence[MartDoc]) -> Published:
-    """Copy the marts into a new serving file and Parquet files, then rename each into place."""
+    """Copy the marts (and the monitoring tables, once they exist) into a new serving file and Parquet files,
+    then rename each into place."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        present = set(con.execute("select table_schema, table_name from information_schema.tables").fetchall())
+    docs = [doc for doc in docs if doc.schema == MART_SCHEMA or (doc.schema, doc.name) in present]
     parquet = {doc.name: serving_dir / f"{doc.name}.parquet" for doc in docs}
     targets = [serving_db, *parquet.values()]
     for target in targets:
@@ -81,8 +90,8 @@ def publish(warehouse: Path, serving_db: Path, serving_dir: Path, docs: Sequence
         with duckdb.connect(str(warehouse), read_only=True) as con:
             _build_serving_db(con, temps[serving_db], docs)
             for doc in docs:
-                _copy_parquet(con, doc.name, temps[parquet[doc.name]])
-            row_counts = {doc.name: _count(con, doc.name) for doc in docs}
+                _copy_parquet(con, doc, temps[parquet[doc.name]])
+            row_counts = {doc.name: _count(con, doc) for doc in docs}
         for target, temp in temps.items():
             replace_durably(temp, target)
     finally:
@@ -113,7 +122,8 @@ def headline(serving_db: Path) -> Headline:
 def _build_serving_db(con: duckdb.DuckDBPyConnection, path: Path, docs: Sequence[MartDoc]) -> None:
     con.execute(f"attach {_literal(path)} as serving (read_write, storage_version {_literal(SERVING_STORAGE_VERSION)})")
     try:
-        con.execute(f"create schema serving.{MART_SCHEMA}")
+        for schema in sorted({doc.schema for doc in docs}):
+            con.execute(f"create schema serving.{_ident(schema)}")
         for doc in docs:
             _copy_table(con, doc)
     finally:
@@ -121,19 +131,19 @@ def _build_serving_db(con: duckdb.DuckDBPyConnection, path: Path, docs: Sequence
 
 
 def _copy_table(con: duckdb.DuckDBPyConnection, doc: MartDoc) -> None:
-    table = f"serving.{MART_SCHEMA}.{_ident(doc.name)}"
-    con.execute(f"create table {table} as select * from {MART_SCHEMA}.{_ident(doc.name)}")
+    table = f"serving.{doc.qualified}"
+    con.execute(f"create table {table} as select * from {doc.qualified}")
     con.execute(f"comment on table {table} is {_literal(doc.description)}")
     for column, description in doc.columns.items():
         con.execute(f"comment on column {table}.{_ident(column)} is {_literal(description)}")
 
 
-def _copy_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
-    con.execute(f"copy (select * from {MART_SCHEMA}.{_ident(name)}) to {_literal(path)} (format parquet)")
+def _copy_parquet(con: duckdb.DuckDBPyConnection, doc: MartDoc, path: Path) -> None:
+    con.execute(f"copy (select * from {doc.qualified}) to {_literal(path)} (format parquet)")
 
 
-def _count(con: duckdb.DuckDBPyConnection, name: str) -> int:
-    return con.execute(f"select count(*) from {MART_SCHEMA}.{_ident(name)}").fetchone()[0]
+def _count(con: duckdb.DuckDBPyConnection, doc: MartDoc) -> int:
+    return con.execute(f"select count(*) from {doc.qualified}").fetchone()[0]
 
 
 def _ident(name: str) -> str:

@@ -3,6 +3,8 @@
 import dagster as dg
 import duckdb
 
+from orchestration.alerting import store
+from orchestration.defs.alerts.assets import ALERTS
 from orchestration.defs.jobs import SERVING_GROUP
 from orchestration.lib import publish
 from orchestration.lib.dbt_project import ensure_manifest
@@ -14,7 +16,7 @@ from orchestration.lib.translator import FOLLOWS_UPSTREAM
 @dg.asset(
     key_prefix=[SERVING_GROUP],
     group_name=SERVING_GROUP,
-    deps=[dg.AssetKey([publish.MART_SCHEMA, name]) for name in publish.MARTS],
+    deps=[*(dg.AssetKey([publish.MART_SCHEMA, name]) for name in publish.MARTS), ALERTS],
     kinds={"duckdb", "parquet"},
     owners=["team:data-engineering"],
     pool=WAREHOUSE_POOL,  # it reads the warehouse: no writer may run meanwhile
@@ -22,10 +24,11 @@ from orchestration.lib.translator import FOLLOWS_UPSTREAM
 )
 def published_marts(context: dg.AssetExecutionContext, radar: RadarSettings) -> dg.MaterializeResult:
     """The marts for BI tools, which never open the warehouse: a serving DuckDB file (RADAR_SERVING_DB, schema
-    marts, with dbt's descriptions as table and column comments) and one Parquet file per mart
-    (RADAR_SERVING_DIR), each written under a temporary name and renamed into place.
+    marts, with dbt's descriptions as table and column comments, and schema monitoring with the measure history
+    and the alerts) and one Parquet file per table (RADAR_SERVING_DIR), each written under a temporary name and
+    renamed into place.
     """
-    docs = publish.mart_docs(ensure_manifest())
+    docs = publish.mart_docs(ensure_manifest()) + _monitoring_docs()
     try:
         published = publish.publish(radar.warehouse_path, radar.serving_db_path, radar.serving_dir_path, docs)
     except duckdb.IOException as error:
@@ -33,6 +36,13 @@ def published_marts(context: dg.AssetExecutionContext, radar: RadarSettings) -> 
         raise
     context.log.info(f"published the marts to {published.serving_db} and {radar.serving_dir_path}")
     return dg.MaterializeResult(metadata=_metadata(published, publish.headline(published.serving_db)))
+
+
+def _monitoring_docs() -> list[publish.MartDoc]:
+    return [
+        publish.MartDoc(name, description, columns, schema=store.SCHEMA)
+        for name, (description, columns) in store.PUBLISHED.items()
+    ]
 
 
 def _metadata(published: publish.Published, headline: publish.Headline) -> dict:

@@ -1,0 +1,120 @@
+"""The on-call half: after the marts rebuild, judge every tracked measure, open or resolve incidents and deliver
+their notifications, inside the run (a failed asset check alone would not fail the run, nor reach a sensor)."""
+
+import dagster as dg
+import duckdb
+
+from expectations.drift import BREACHED
+from expectations.measures import Measure, load_measures
+from orchestration.alerting import lifecycle
+from orchestration.alerting.channels import configured_channels
+from orchestration.alerting.evaluate import AlertSettings, Evaluation, Outcome, evaluate
+from orchestration.alerting.notification import format_value
+from orchestration.defs.jobs import MONITORING_GROUP
+from orchestration.lib.pools import WAREHOUSE_POOL, retry_if_locked
+from orchestration.lib.radar_settings import RadarSettings
+from orchestration.lib.translator import FOLLOWS_UPSTREAM
+from orchestration.settings import utc_now
+
+MEASURE_HISTORY = dg.AssetKey([MONITORING_GROUP, "measure_history"])
+ALERTS = dg.AssetKey([MONITORING_GROUP, "alerts"])
+MEASURED = [
+    dg.AssetKey(["marts", "follow_up_coverage_daily"]),
+    dg.AssetKey(["marts", "lead_aging"]),
+    dg.AssetKey(["intermediate", "int_activity_daily"]),
+]
+MEASURES = load_measures()
+
+
+def check_name(measure: Measure) -> str:
+    return f"{measure.name}_{measure.scope}"
+
+
+def _check_spec(measure: Measure) -> dg.AssetCheckSpec:
+    rules = " and ".join(r for r, on in (("a threshold", measure.threshold), ("a drift rule", measure.drift)) if on)
+    return dg.AssetCheckSpec(
+        check_name(measure), asset=MEASURE_HISTORY,
+        description=f"{measure.description} In range per {measure.scope} on the last complete day ({rules}).",
+    )
+
+
+@dg.multi_asset(
+    name="monitoring_evaluation",
+    specs=[
+        dg.AssetSpec(
+            MEASURE_HISTORY, deps=MEASURED, group_name=MONITORING_GROUP, kinds={"python", "duckdb"},
+            owners=["team:data-engineering"], automation_condition=FOLLOWS_UPSTREAM,
+            description="Every tracked measure (expectations/measures.yml) per day and scope, with its expected "
+            "range and state: monitoring.measure_history.",
+        ),
+        dg.AssetSpec(
+            ALERTS, deps=[MEASURE_HISTORY], group_name=MONITORING_GROUP, kinds={"python", "duckdb"},
+            owners=["team:data-engineering"], automation_condition=FOLLOWS_UPSTREAM,
+            description="Incidents, one per (measure, scope) while out of range (monitoring.alerts), and their "
+            "deliveries to the configured channels (monitoring.alert_deliveries).",
+        ),
+    ],
+    check_specs=[_check_spec(m) for m in MEASURES],
+    pool=WAREHOUSE_POOL,
+)
+def monitoring_evaluation(context: dg.AssetExecutionContext, radar: RadarSettings):
+    as_of = radar.resolve_as_of()
+    try:
+        con = duckdb.connect(str(radar.warehouse_path))
+    except duckdb.IOException as error:
+        retry_if_locked(error, context)
+        raise
+    try:
+        outcome = evaluate(
+            con, MEASURES, as_of, configured_channels(), utc_now(), AlertSettings.from_env(), run_id=context.run_id
+        )
+        history_rows = con.execute("select count(*) from monitoring.measure_history").fetchone()[0]
+    finally:
+        con.close()
+    _log(context, outcome)
+    yield dg.MaterializeResult(asset_key=MEASURE_HISTORY, metadata={"dagster/row_count": history_rows})
+    yield dg.MaterializeResult(asset_key=ALERTS, metadata=_alert_metadata(outcome))
+    for measure in MEASURES:
+        yield _check_result(measure, [e for e in outcome.evaluations if e.measure == measure])
+
+
+def _check_result(measure: Measure, evaluations: list[Evaluation]) -> dg.AssetCheckResult:
+    breached = [e for e in evaluations if e.judgement.state == BREACHED]
+    lines = ["| scope | day | value | expected low | expected high | state |", "|---|---|---|---|---|---|"]
+    lines += [
+        f"| {e.scope} | {e.judgement.day} | {format_value(measure.name, e.judgement.value)} | "
+        f"{format_value(measure.name, e.judgement.expected_low)} | "
+        f"{format_value(measure.name, e.judgement.expected_high)} | {e.judgement.state} |"
+        for e in sorted(evaluations, key=lambda e: (e.judgement.state != BREACHED, e.scope))
+    ]
+    return dg.AssetCheckResult(
+        asset_key=MEASURE_HISTORY, check_name=check_name(measure), passed=not breached,
+        severity=dg.AssetCheckSeverity.ERROR if measure.severity == "error" else dg.AssetCheckSeverity.WARN,
+        metadata={
+            "scopes": len(evaluations),
+            "breached_scopes": len(breached),
+            "values": dg.MetadataValue.md("\n".join(lines)),
+        },
+    )
+
+
+def _alert_metadata(outcome: Outcome) -> dict:
+    delivered = sum(a.delivered for a in outcome.attempts)
+    return {
+        "opened": [e.incident_id for e in outcome.changed(lifecycle.OPEN)],
+        "resolved": [e.incident_id for e in outcome.changed(lifecycle.RESOLVE)],
+        "reminded": [e.incident_id for e in outcome.changed(lifecycle.REMIND)],
+        "deliveries_sent": delivered,
+        "deliveries_failed": len(outcome.attempts) - delivered,
+        "delivery_errors": [f"{a.channel} {a.transition}: {a.error}" for a in outcome.attempts if not a.delivered],
+    }
+
+
+def _log(context: dg.AssetExecutionContext, outcome: Outcome) -> None:
+    for e in outcome.changed(lifecycle.OPEN):
+        context.log.warning(f"alert firing: {e.incident_id} ({e.judgement.state} on {e.judgement.day})")
+    for e in outcome.changed(lifecycle.RESOLVE):
+        context.log.info(f"alert resolved: {e.incident_id}")
+    for a in outcome.attempts:
+        if not a.delivered:
+            context.log.warning(f"delivery to {a.channel} failed ({a.transition} of {a.incident_id}): {a.error}")

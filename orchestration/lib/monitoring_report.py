@@ -1,0 +1,44 @@
+"""`radar measures`: the latest verdict on every tracked measure and scope, read from the published file."""
+
+from pathlib import Path
+
+import duckdb
+
+from orchestration.alerting.notification import format_value
+from orchestration.summary import table
+
+
+class MonitoringNotPublished(RuntimeError):
+    pass
+
+
+def latest_measures(serving_db: Path) -> str:
+    if not serving_db.exists():
+        raise MonitoringNotPublished(f"no published file at {serving_db}: run `radar run` (or make run) first")
+    with duckdb.connect(str(serving_db), read_only=True) as con:
+        try:
+            rows = con.execute(
+                """
+                select measure, scope_type, scope, day, value, expected_low, expected_high, state, severity, as_of
+                from monitoring.measure_history
+                qualify day = max(day) over (partition by measure, scope_type, scope)
+                order by measure, scope_type, scope
+                """
+            ).fetchall()
+        except duckdb.CatalogException as exc:
+            raise MonitoringNotPublished(f"{serving_db} holds no measure history yet: run `radar run` first") from exc
+    lines = [
+        (m, f"{st} {s}" if st != "company" else st, day, format_value(m, v), _range(m, low, high), state, sev)
+        for m, st, s, day, v, low, high, state, sev, _ in rows
+    ]
+    as_of = max((r[-1] for r in rows), default=None)
+    heading = f"Tracked measures (evaluated as of {as_of}, from {serving_db}):"
+    return heading + "\n" + table(["measure", "scope", "day", "value", "expected", "state", "severity"], lines)
+
+
+def _range(measure: str, low: float | None, high: float | None) -> str:
+    if low is None and high is None:
+        return "n/a"
+    return f"{format_value(measure, low) if low is not None else '-inf'} .. " + (
+        format_value(measure, high) if high is not None else "+inf"
+    )

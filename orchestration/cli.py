@@ -116,14 +116,14 @@ def _measures(args: argparse.Namespace) -> int:
 def _alerts_test(args: argparse.Namespace) -> int:
     from orchestration.alerting.channels import configured_channels
     from orchestration.alerting.delivery import send_now
-    from orchestration.alerting.notification import test_notification
+    from orchestration.alerting.notification import probe_notification
 
     channels = configured_channels()
     if not channels:
         print("radar alerts test: no channel configured (set RADAR_ALERT_WEBHOOK_URL, RADAR_SLACK_WEBHOOK_URL or "
               "RADAR_PAGERDUTY_ROUTING_KEY)", file=sys.stderr)
         return 2
-    notification = test_notification(settings.utc_now())
+    notification = probe_notification(settings.utc_now())
     failed = 0
     for channel in channels:
         sent = send_now(channel, notification)

@@ -54,6 +54,7 @@ class Evaluation:
 class Outcome:
     evaluations: list[Evaluation]
     attempts: list[Attempt]
+    errors: dict[str, str] = field(default_factory=dict)  # measure key -> why it could not be computed
 
     def changed(self, action: str) -> list[Evaluation]:
         return [e for e in self.evaluations if e.action == action]
@@ -64,11 +65,16 @@ def evaluate(
     now: datetime, settings: AlertSettings = AlertSettings(), run_id: str | None = None,
 ) -> Outcome:
     ensure_tables(con)
-    verdicts = [v for measure in measures for v in _judge(con, measure, as_of, now)]
+    verdicts, errors = [], {}
+    for measure in measures:
+        try:
+            verdicts += _judge(con, measure, as_of, now)
+        except duckdb.Error as exc:  # one broken measure (a renamed column) must not silence the others
+            errors[measure.key] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
     feeds = [FeedVerdict(e.measure, e.judgement) for e in verdicts if e.measure.feed]
     labels = scope_labels(con)
     evaluations = [_advance(con, e, feeds, labels, as_of, now, channels, settings, run_id) for e in verdicts]
-    return Outcome(evaluations, deliver_pending(con, channels, now, settings.retry))
+    return Outcome(evaluations, deliver_pending(con, channels, now, settings.retry), errors)
 
 
 def scope_labels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

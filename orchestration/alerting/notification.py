@@ -59,7 +59,7 @@ def format_value(measure: str, value: float | None) -> str:
     return f"{value:g}" if value == int(value) else f"{value:.2f}"
 
 
-def test_notification(now: datetime) -> Notification:
+def probe_notification(now: datetime) -> Notification:
     """What `radar alerts test` sends: clearly a test, with its own dedup key so it never touches an incident."""
     key = f"follow-up-radar/test/{now:%Y%m%dT%H%M%S}"
     return Notification(

@@ -1,5 +1,7 @@
-"""`make run`'s story: the demo's scripted incident shows in the coverage mart built through Dagster."""
+"""`make run`'s story: the demo's scripted incident shows in the coverage mart built through Dagster, raises
+coverage alerts delivered once to a webhook, and a later run after the reps catch up resolves them once."""
 
+import csv
 import statistics
 from datetime import UTC, datetime, timedelta
 
@@ -8,6 +10,7 @@ import pytest
 from ingest.demo import write_demo
 from orchestration.runner import run_pipeline
 from tests.conftest import query
+from tests.orchestration.alerting.receiver import receiver
 
 pytestmark = pytest.mark.slow
 
@@ -15,16 +18,55 @@ END = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 WARM_UP_DAYS = 21  # the simulation starts with no history: coverage settles after about three weeks
 
 
+COVERAGE_CHECKS = {"follow_up_coverage_company", "follow_up_coverage_team", "follow_up_coverage_rep"}
+
+
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory, instance):
+def webhook():
+    with receiver() as hook:
+        yield hook
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory, instance, webhook):
     root = tmp_path_factory.mktemp("demo")
     demo = write_demo(root / "landing", end=END)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("RADAR_LANDING_DIR", str(root / "landing"))
         env.setenv("RADAR_WAREHOUSE", str(root / "warehouse.duckdb"))
         env.setenv("RADAR_AS_OF", END.strftime("%Y-%m-%d %H:%M:%S"))
+        env.setenv("RADAR_ALERT_WEBHOOK_URL", webhook.url)
         result = run_pipeline(instance)
     return demo, result, root / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="module")
+def recovery_run(demo_run, instance, webhook):
+    """The reps call every neglected lead two hours after the demo ends; the next day's run sees coverage back."""
+    _, _, warehouse = demo_run
+    fired = list(webhook.accepted)
+    landing = warehouse.parent / "landing"
+    _write_catch_up_calls(landing / "salesforce" / "Task_catch_up.csv", warehouse, END + timedelta(hours=2))
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("RADAR_LANDING_DIR", str(landing))
+        env.setenv("RADAR_WAREHOUSE", str(warehouse))
+        env.setenv("RADAR_AS_OF", (END + timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S"))
+        env.setenv("RADAR_ALERT_WEBHOOK_URL", webhook.url)
+        result = run_pipeline(instance)
+    return fired, result
+
+
+def _write_catch_up_calls(path, warehouse, at: datetime) -> None:
+    leads = query(warehouse, "select lead_id, owner_id from marts.lead_aging where is_neglected order by lead_id")
+    stamp = at.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    header = ["Id", "WhoId", "OwnerId", "Subject", "TaskSubtype", "CallDisposition", "CallDurationInSeconds",
+              "Status", "ActivityDate", "CompletedDateTime", "CreatedDate", "LastModifiedDate", "IsDeleted"]
+    with path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for n, lead in enumerate(leads):
+            writer.writerow([f"00T9C{n:013d}", lead["lead_id"], lead["owner_id"], "Call", "Call", "Left Voicemail",
+                             "20", "Completed", f"{at:%Y-%m-%d}", stamp, stamp, stamp, "false"])
 
 
 def _coverage_by_day(warehouse, where: str) -> dict:
@@ -45,11 +87,28 @@ def _usual_and_last(coverage: dict, demo) -> tuple[float, float]:
     return usual, coverage[max(coverage)]
 
 
-def test_demo_runs_clean(demo_run):
+def test_demo_runs_clean_but_for_the_coverage_measures(demo_run):
     _, result, warehouse = demo_run
     assert result.success
     assert query(warehouse, "select count(*) as n from raw._rejected_rows") == [{"n": 0}]
-    assert all(e.passed for e in result.get_asset_check_evaluations())
+    failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
+    assert failed == COVERAGE_CHECKS
+
+
+def test_the_incident_fires_one_coverage_alert_per_scope_to_the_webhook(demo_run, webhook):
+    demo, _, _ = demo_run
+    keys = sorted(b["dedup_key"] for b in webhook.accepted)
+    assert keys == sorted([
+        "follow-up-radar/follow_up_coverage/company/company",
+        f"follow-up-radar/follow_up_coverage/team/{demo.incident_team}",
+        f"follow-up-radar/follow_up_coverage/rep/{demo.incident_rep_id}",
+    ])
+    assert {b["status"] for b in webhook.accepted} == {"firing"}
+    rep_alert = next(b for b in webhook.accepted if b["scope_type"] == "rep")
+    assert rep_alert["scope_label"] == demo.incident_rep_name
+    assert rep_alert["triage"]["verdict"] == "likely a follow-up problem"
+    team_alert = next(b for b in webhook.accepted if b["scope_type"] == "team")
+    assert team_alert["triage"]["movers"][0]["scope"] == demo.incident_rep_id
 
 
 def test_incident_rep_coverage_drops_well_below_their_usual_level(demo_run):
@@ -63,3 +122,13 @@ def test_incident_team_coverage_drops(demo_run):
     demo, _, warehouse = demo_run
     usual, last = _usual_and_last(_coverage_by_day(warehouse, f"team = '{demo.incident_team}'"), demo)
     assert last <= usual - 0.15
+
+
+# Last: the recovery run changes the warehouse the tests above read.
+def test_after_the_reps_catch_up_the_next_run_resolves_each_alert_once(recovery_run, webhook):
+    fired, result = recovery_run
+    assert result.success
+    resolved = [b for b in webhook.accepted if b["status"] == "resolved"]
+    assert sorted(b["dedup_key"] for b in resolved) == sorted(b["dedup_key"] for b in fired)
+    assert [b for b in webhook.accepted if b["status"] == "firing"] == fired  # nothing fired again
+    assert {b["incident_id"] for b in resolved} == {b["incident_id"] for b in fired}

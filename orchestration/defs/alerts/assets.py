@@ -75,10 +75,17 @@ def monitoring_evaluation(context: dg.AssetExecutionContext, radar: RadarSetting
     yield dg.MaterializeResult(asset_key=MEASURE_HISTORY, metadata={"dagster/row_count": history_rows})
     yield dg.MaterializeResult(asset_key=ALERTS, metadata=_alert_metadata(outcome))
     for measure in MEASURES:
-        yield _check_result(measure, [e for e in outcome.evaluations if e.measure == measure])
+        evaluations = [e for e in outcome.evaluations if e.measure == measure]
+        yield _check_result(measure, evaluations, outcome.errors.get(measure.key))
 
 
-def _check_result(measure: Measure, evaluations: list[Evaluation]) -> dg.AssetCheckResult:
+def _check_result(measure: Measure, evaluations: list[Evaluation], error: str | None) -> dg.AssetCheckResult:
+    severity = dg.AssetCheckSeverity.ERROR if measure.severity == "error" else dg.AssetCheckSeverity.WARN
+    if error is not None:
+        return dg.AssetCheckResult(
+            asset_key=MEASURE_HISTORY, check_name=check_name(measure), passed=False, severity=severity,
+            metadata={"error": f"the measure could not be computed: {error}"},
+        )
     breached = [e for e in evaluations if e.judgement.state == BREACHED]
     lines = ["| scope | day | value | expected low | expected high | state |", "|---|---|---|---|---|---|"]
     lines += [
@@ -88,8 +95,7 @@ def _check_result(measure: Measure, evaluations: list[Evaluation]) -> dg.AssetCh
         for e in sorted(evaluations, key=lambda e: (e.judgement.state != BREACHED, e.scope))
     ]
     return dg.AssetCheckResult(
-        asset_key=MEASURE_HISTORY, check_name=check_name(measure), passed=not breached,
-        severity=dg.AssetCheckSeverity.ERROR if measure.severity == "error" else dg.AssetCheckSeverity.WARN,
+        asset_key=MEASURE_HISTORY, check_name=check_name(measure), passed=not breached, severity=severity,
         metadata={
             "scopes": len(evaluations),
             "breached_scopes": len(breached),
@@ -111,6 +117,8 @@ def _alert_metadata(outcome: Outcome) -> dict:
 
 
 def _log(context: dg.AssetExecutionContext, outcome: Outcome) -> None:
+    for key, error in outcome.errors.items():
+        context.log.error(f"measure {key} could not be computed: {error}")
     for e in outcome.changed(lifecycle.OPEN):
         context.log.warning(f"alert firing: {e.incident_id} ({e.judgement.state} on {e.judgement.day})")
     for e in outcome.changed(lifecycle.RESOLVE):

@@ -227,3 +227,14 @@ def test_no_channel_configured_still_records_the_incident(tmp_path, monkeypatch)
         "follow-up-radar/follow_up_coverage/company/company", TEAM_KEY, REP_KEY
     ]
     assert rows(warehouse, "select count(*) from monitoring.alert_deliveries") == [(0,)]
+
+
+def test_a_measure_that_cannot_be_computed_is_reported_and_the_others_still_alert(tmp_path, channels):
+    story = incident_story()
+    warehouse = build(tmp_path / "w.duckdb", story)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("alter table intermediate.int_activity_daily rename column outbound_touches to touches")
+    [outcome] = step_through(warehouse, story, range(INCIDENT[0], INCIDENT[0] + 1))
+    assert list(outcome.errors) == ["outbound_touches:company"]
+    assert "touches" in outcome.errors["outbound_touches:company"]
+    assert TEAM_KEY in {b["dedup_key"] for b in channels["webhook"].accepted}

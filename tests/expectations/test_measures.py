@@ -1,0 +1,117 @@
+"""measures.yml: the shipped file loads, broken files are refused naming the entry and field, and a measure's
+daily series comes out of a real DuckDB table per scope."""
+
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from expectations.measures import MeasureConfigError, daily_series, evaluated_day, load_measures
+
+REQUIRED = {
+    ("follow_up_coverage", "company"), ("follow_up_coverage", "team"), ("never_touched_due_leads", "company"),
+    ("median_hours_to_first_touch", "company"), ("outbound_touches", "company"), ("data_freshness_hours", "company"),
+    ("rejected_row_share", "company"),
+}
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "measures.yml"
+    path.write_text(text)
+    return path
+
+
+def test_the_shipped_measures_cover_the_on_call_basics():
+    measures = load_measures()
+    assert {(m.name, m.scope) for m in measures} >= REQUIRED
+    company = next(m for m in measures if m.key == "follow_up_coverage:company")
+    assert company.threshold.min == 0.60 and company.drift.direction == "drop" and company.severity == "error"
+    assert {m.name for m in measures if m.feed} >= {"data_freshness_hours", "rejected_row_share"}
+    assert all(m.runbook for m in measures)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("measures: [", "not valid YAML"),
+        ("measures: []", "non-empty list `measures`"),
+        (
+            "measures:\n  - {name: m, table: t, value: 'sum(x)', colour: red, threshold: {min: 1}}",
+            "unknown field(s) colour",
+        ),
+        ("measures:\n  - {name: m, scope: region, table: t, value: 'sum(x)', threshold: {min: 1}}", "field scope"),
+        ("measures:\n  - {name: m, severity: page, table: t, value: 'sum(x)', threshold: {min: 1}}", "field severity"),
+        ("measures:\n  - {name: m, threshold: {min: 1}}", "either table and value, or sql"),
+        ("measures:\n  - {name: m, table: t, value: 'sum(x)', drift: null}", "needs a threshold or a drift rule"),
+        ("measures:\n  - {name: m, table: t, value: 'sum(x)', drift: {direction: down}}", "rules: drift direction"),
+        ("measures:\n  - {name: m, table: t, value: 'sum(x)', threshold: {low: 1}}", "rules:"),
+        (
+            "measures:\n  - {name: m, scope: team, sql: 'select 1', threshold: {min: 1}}",
+            "an sql measure is company-wide",
+        ),
+        (
+            "measures:\n  - {name: m, table: t, value: v, threshold: {min: 1}}\n"
+            "  - {name: m, table: t, value: v, threshold: {min: 2}}",
+            "repeated: m:company",
+        ),
+    ],
+)
+def test_a_broken_file_is_refused_naming_the_entry_and_field(tmp_path, text, message):
+    with pytest.raises(MeasureConfigError) as error:
+        load_measures(write(tmp_path, text))
+    assert message in str(error.value)
+    assert str(tmp_path / "measures.yml") in str(error.value)
+
+
+def test_defaults_fill_in_and_an_entry_overrides_them(tmp_path):
+    [measure] = load_measures(write(tmp_path, (
+        "defaults: {severity: error, owner: team:x, drift: {direction: drop, window_days: 14, min_history: 7}}\n"
+        "measures:\n  - {name: m, table: t, value: 'sum(x)', drift: {min_spread: 0.1}}\n"
+    )))
+    assert (measure.severity, measure.owner) == ("error", "team:x")
+    assert (measure.drift.window_days, measure.drift.min_history, measure.drift.min_spread) == (14, 7, 0.1)
+
+
+@pytest.fixture
+def coverage() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute("create table marts.c (day date, owner_id varchar, team varchar, covered integer, due integer)")
+    con.execute("""insert into marts.c values
+        ('2024-03-01', 'U1', 'East', 1, 2), ('2024-03-01', 'U2', 'East', 3, 4), ('2024-03-01', 'U3', null, 0, 0),
+        ('2024-03-02', 'U1', 'East', 2, 2), ('2024-03-03', 'U1', 'East', 0, 2)""")
+    return con
+
+
+def measure(tmp_path, scope: str, **extra) -> object:
+    fields = ", ".join(f"{k}: {v}" for k, v in extra.items())
+    text = (
+        f"measures:\n  - {{name: c, scope: {scope}, table: marts.c, value: 'sum(covered) * 1.0 / nullif(sum(due), 0)',"
+        f" threshold: {{min: 0.5}}{', ' + fields if fields else ''}}}\n"
+    )
+    return load_measures(write(tmp_path, text))[0]
+
+
+def test_series_per_scope_are_sums_over_sums_and_stop_before_the_as_of_day(tmp_path, coverage):
+    as_of = datetime(2024, 3, 3, 6)
+    assert daily_series(coverage, measure(tmp_path, "company"), as_of) == {
+        "company": {date(2024, 3, 1): 4 / 6, date(2024, 3, 2): 1.0}
+    }
+    assert daily_series(coverage, measure(tmp_path, "team"), as_of) == {
+        "East": {date(2024, 3, 1): 4 / 6, date(2024, 3, 2): 1.0}, "(no team)": {date(2024, 3, 1): None},
+    }
+    rep = daily_series(coverage, measure(tmp_path, "company", breakdown="rep"), as_of, scope="rep", within="East")
+    assert rep == {"U1": {date(2024, 3, 1): 0.5, date(2024, 3, 2): 1.0}, "U2": {date(2024, 3, 1): 0.75}}
+
+
+def test_the_evaluated_day_is_the_last_complete_day_or_the_last_load_day(tmp_path, coverage):
+    as_of = datetime(2024, 3, 3, 6)
+    assert evaluated_day(measure(tmp_path, "company"), as_of, {}) == date(2024, 3, 2)
+    by_load = measure(tmp_path, "company", clock="load")
+    assert evaluated_day(by_load, as_of, daily_series(coverage, by_load, as_of)) == date(2024, 3, 3)
+
+
+def test_a_measure_reading_a_missing_table_fails_with_the_table_named(tmp_path):
+    with pytest.raises(duckdb.CatalogException, match="marts"):
+        daily_series(duckdb.connect(), measure(tmp_path, "company"), datetime(2024, 3, 3))

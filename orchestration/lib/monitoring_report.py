@@ -19,10 +19,14 @@ def latest_measures(serving_db: Path) -> str:
         try:
             rows = con.execute(
                 """
-                select measure, scope_type, scope, day, value, expected_low, expected_high, state, severity, as_of
-                from monitoring.measure_history
-                qualify day = max(day) over (partition by measure, scope_type, scope)
-                order by measure, scope_type, scope
+                select h.measure, h.scope_type, coalesce(reps.owner_name, h.scope), h.day, h.value,
+                    h.expected_low, h.expected_high, h.state, h.severity, h.as_of
+                from monitoring.measure_history as h
+                left join (
+                    select owner_id, max(owner_name) as owner_name from marts.follow_up_coverage_daily group by 1
+                ) as reps on h.scope_type = 'rep' and h.scope = reps.owner_id
+                qualify h.day = max(h.day) over (partition by h.measure, h.scope_type, h.scope)
+                order by 1, 2, 3
                 """
             ).fetchall()
         except duckdb.CatalogException as exc:

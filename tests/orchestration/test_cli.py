@@ -11,6 +11,7 @@ import pytest
 
 from ingest.loader import connect, load_source
 from tests.conftest import HANDMADE_LANDING, query
+from tests.orchestration.alerting.receiver import receiver
 
 RADAR = str(Path(sys.executable).parent / "radar")
 
@@ -82,8 +83,43 @@ def test_run_prints_the_summary_for_the_given_landing_warehouse_and_as_of(tmp_pa
     assert "Neglected leads by state: never_touched: 1, stale: 2" in out
     assert "00Q000000000002AAA  Ben Shiny" in out
     assert "6 failed" in out and "WARN: staging/stg_sendgrid__events sendgrid_event_types_known" in out
+    assert "Alerts: 0 firing, 0 resolved in this run" in out
     assert query(warehouse, "select count(*) as n from marts.lead_aging") == [{"n": 9}]
     assert (tmp_path / "home" / "dagster.yaml").exists()
+
+    measures = _radar("measures", "--serving-db", str(warehouse.parent / "serving.duckdb"), env=env)
+    assert measures.returncode == 0, measures.stderr
+    lines = measures.stdout.splitlines()
+    serving = warehouse.parent / "serving.duckdb"
+    assert lines[0] == f"Tracked measures (evaluated as of 2024-03-12 12:00:00, from {serving}):"
+    company = next(line.split() for line in lines if line.startswith("  follow_up_coverage           company"))
+    assert company[2:] == ["2024-03-11", "60.0%", "60.0%", "..", "+inf", "ok", "error"]
+    assert any("rep Ben Shiny" in line and "not_armed" in line for line in lines)
+
+
+def test_measures_explains_when_nothing_is_published_yet(tmp_path: Path):
+    done = _radar("measures", "--serving-db", str(tmp_path / "serving.duckdb"), env={})
+    assert done.returncode == 2
+    assert "run `radar run` (or make run) first" in done.stderr
+
+
+def test_alerts_test_sends_one_probe_per_channel_and_reports_each(tmp_path: Path):
+    with receiver("/hook") as hook, receiver("/pd") as pagerduty:
+        pagerduty.fail_next(503, 503, 503)
+        env = {"RADAR_ALERT_WEBHOOK_URL": hook.url, "RADAR_PAGERDUTY_ROUTING_KEY": "KEY-123",
+               "RADAR_PAGERDUTY_EVENTS_URL": pagerduty.url, "RADAR_SLACK_WEBHOOK_URL": ""}
+        done = _radar("alerts", "test", env=env)
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == ["webhook: delivered", "pagerduty: failed (HTTP 503 Service Unavailable)"]
+    assert [b["status"] for b in hook.accepted] == ["test"]
+    assert "KEY-123" not in done.stdout + done.stderr and hook.url not in done.stdout + done.stderr
+
+
+def test_alerts_test_without_channels_says_how_to_configure_one():
+    env = {name: "" for name in ("RADAR_ALERT_WEBHOOK_URL", "RADAR_SLACK_WEBHOOK_URL", "RADAR_PAGERDUTY_ROUTING_KEY")}
+    done = _radar("alerts", "test", env=env)
+    assert done.returncode == 2
+    assert "RADAR_ALERT_WEBHOOK_URL" in done.stderr
 
 
 def test_serve_webhooks_refuses_to_start_without_a_verification_key(tmp_path: Path):

@@ -18,8 +18,9 @@ EXPECTED_ASSETS = {
     "staging/stg_salesforce__lead_history", "staging/stg_mailbox__messages", "staging/stg_mailbox__recipients",
     "staging/stg_sendgrid__events",
     "intermediate/int_leads_joined", "intermediate/int_lead_status_spells", "intermediate/int_touches_unioned",
-    "intermediate/int_responses_unioned", "intermediate/int_lead_states_daily",
+    "intermediate/int_responses_unioned", "intermediate/int_lead_states_daily", "intermediate/int_activity_daily",
     "marts/lead_aging", "marts/follow_up_coverage_daily", "marts/metric_parameters",
+    "monitoring/measure_history", "monitoring/alerts",
     "serving/published_marts",
 }
 
@@ -90,5 +91,9 @@ def test_event_driven_operation_is_on_by_default():
     published = graph.get(dg.AssetKey(["serving", "published_marts"]))
     assert published.automation_condition.get_label() == "follows_upstream"
     assert {k.to_user_string() for k in published.parent_keys} == {
-        "marts/lead_aging", "marts/follow_up_coverage_daily", "marts/metric_parameters"
+        "marts/lead_aging", "marts/follow_up_coverage_daily", "marts/metric_parameters", "monitoring/alerts"
     }
+    alerts = graph.get(dg.AssetKey(["monitoring", "alerts"]))
+    assert alerts.automation_condition.get_label() == "follows_upstream"
+    measured = graph.get(dg.AssetKey(["monitoring", "measure_history"])).parent_keys
+    assert {k.to_user_string() for k in measured} >= {"marts/follow_up_coverage_daily", "marts/lead_aging"}

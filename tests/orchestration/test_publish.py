@@ -21,6 +21,7 @@ pytestmark = pytest.mark.slow
 
 PUBLISHED = dg.AssetKey(["serving", "published_marts"])
 MARTS = ("lead_aging", "follow_up_coverage_daily", "metric_parameters")
+MONITORING = ("measure_history", "alerts")
 LATER_AS_OF = "2024-03-13 12:00:00"
 
 # Holds the serving file open read-only until the stop file appears, reading all along; then reopens it.
@@ -110,9 +111,26 @@ def test_each_run_publishes_the_marts_with_row_counts_paths_and_a_preview(first_
         "lead_aging": 9, "follow_up_coverage_daily": 32, "metric_parameters": 1
     }
     assert metadata["serving_db"] == str(serving_db)
-    assert metadata["parquet_files"] == {m: str(serving_dir / f"{m}.parquet") for m in MARTS}
+    tables = (*MARTS, *MONITORING)
+    assert metadata["parquet_files"] == {m: str(serving_dir / f"{m}.parquet") for m in tables}
     assert "| 2024-03-12 12:00:00 | 2024-03-11 | 60% (3/5 due leads covered) | 3 | 7 |" in metadata["preview"]
-    assert sorted(p.name for p in serving_dir.iterdir()) == sorted(f"{m}.parquet" for m in MARTS)
+    assert sorted(p.name for p in serving_dir.iterdir()) == sorted(f"{m}.parquet" for m in tables)
+
+
+def test_the_measure_history_and_alerts_are_published_with_descriptions(first_run, module_radar_env):
+    serving_db, _ = _paths(module_radar_env.warehouse.parent)
+    with duckdb.connect(str(serving_db), read_only=True) as con:
+        for table in MONITORING:
+            comments = con.execute(
+                "select column_name, comment from duckdb_columns() where schema_name = 'monitoring' "
+                "and table_name = ?", [table]
+            ).fetchall()
+            assert comments and all(comment for _, comment in comments), table
+        coverage = con.execute(
+            "select state from monitoring.measure_history where measure = 'follow_up_coverage' "
+            "and scope_type = 'company' and day = '2024-03-11'"
+        ).fetchall()
+    assert coverage == [("ok",)]
     assert not list(serving_db.parent.glob(".*.tmp*")), "no temporary file is left behind"
 
 

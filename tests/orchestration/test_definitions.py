@@ -80,7 +80,9 @@ def test_event_driven_operation_is_on_by_default():
     definitions = defs()
     sensors = {s.name: s for s in definitions.sensors}
     schedules = {s.name: s for s in definitions.schedules}
-    assert set(sensors) == {"landing_sensor", "automation_sensor"}
+    assert set(sensors) == {
+        "landing_sensor", "automation_sensor", "run_failure_alert_sensor", "run_recovery_alert_sensor"
+    }
     assert set(schedules) == {"daily_marts_schedule"}
     assert all(s.default_status == dg.DefaultSensorStatus.RUNNING for s in sensors.values())
     assert schedules["daily_marts_schedule"].default_status == dg.DefaultScheduleStatus.RUNNING

@@ -56,7 +56,7 @@ def test_webserver_serves_the_asset_graph(tmp_path: Path):
         server.wait(timeout=30)
 
     by_key = {"/".join(n["assetKey"]["path"]): n for n in nodes}
-    assert {n["groupName"] for n in nodes} == {"raw", "staging", "intermediate", "marts", "serving"}
+    assert {n["groupName"] for n in nodes} == {"raw", "staging", "intermediate", "marts", "monitoring", "serving"}
     assert [d["path"] for d in by_key["staging/stg_salesforce__leads"]["dependencyKeys"]] == [
         ["raw", "salesforce_leads"]
     ]

@@ -1,0 +1,38 @@
+"""Alerts about the pipeline itself: a run that fails before the measures are evaluated would otherwise page
+nobody. One incident per job while its runs keep failing: `firing` on the first failure, `resolved` on the next
+success, keyed follow-up-radar/pipeline_run/job/<job>."""
+
+from datetime import datetime
+
+from orchestration.alerting.evaluate import AlertSettings
+from orchestration.alerting.notification import FIRING, RESOLVED, Notification, iso
+
+MEASURE = "pipeline_run"
+RUNBOOK = "README.md#runbook-pipeline-run-failed"
+
+
+def run_notification(
+    status: str, job: str, run_id: str, now: datetime, settings: AlertSettings, message: str = ""
+) -> Notification:
+    key = f"follow-up-radar/{MEASURE}/job/{job}"
+    failed = status == FIRING
+    summary = (
+        f"pipeline run of {job} failed: {message.strip().splitlines()[0] if message.strip() else 'see the run'}"
+        if failed else f"pipeline run of {job} succeeded again"
+    )
+    lines = ["the measures were not evaluated in a run that failed before them: check the run, then the marts"]
+    return Notification(
+        dedup_key=key, incident_id=f"{key}@{run_id}" if failed else key, status=status, measure=MEASURE,
+        scope_type="job", scope=job, scope_label=job, severity="error", day=iso(now.date()), as_of=iso(now),
+        value=None, expected_low=None, expected_high=None, summary=summary[:500],
+        triage={"lines": lines} if failed else {},
+        runbook_url=f"{settings.runbook_base_url}/{RUNBOOK}" if settings.runbook_base_url else RUNBOOK,
+        run_url=f"{settings.dagster_url}/runs/{run_id}",
+    )
+
+
+def should_notify(status: str, previous_status: str | None) -> bool:
+    """Fire on the first failure of a streak, resolve on the first success after one."""
+    if status == FIRING:
+        return previous_status != "FAILURE"
+    return status == RESOLVED and previous_status == "FAILURE"

@@ -38,7 +38,8 @@ def create_app(serving_db: Path) -> Starlette:
         try:
             filters = parse_filters(request.query_params)
         except BadFilter as error:
-            return _html(page.render_message("Unknown filter value", str(error), link=_without_state(request)), 400)
+            link = _without_state(request.query_params)
+            return _html(page.render_message("Unknown filter value", str(error), link=link), 400)
         try:
             with open_serving(serving_db) as con:
                 view = page.read_view(con, filters)
@@ -75,8 +76,9 @@ def serve(serving_db: Path, host: str = "127.0.0.1", port: int = 8501, *, log_le
     uvicorn.run(create_app(serving_db), host=host, port=port, log_level=log_level, server_header=False)
 
 
-def _without_state(request: Request) -> str:
-    kept = [(key, value) for key, value in request.query_params.multi_items() if key != "state"]
+def _without_state(params: QueryParams) -> str:
+    """A link to the same page without the state filter (keeping the rep)."""
+    kept = [(key, value) for key, value in params.multi_items() if key != "state"]
     return f"?{urlencode(kept)}#neglected" if kept else "."
 
 

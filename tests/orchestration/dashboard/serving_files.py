@@ -1,7 +1,9 @@
 """Serving files for the dashboard's tests: a tiny hand-made one with known numbers, the alerting's monitoring
 tables written into a copy of any serving file, and readers of the rendered page (chart figures, table rows)."""
 
+import html
 import json
+import re
 from datetime import date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -137,3 +139,8 @@ def trace(figure: dict, kind: str, scope: str) -> dict:
     """The figure's trace of one kind ('coverage' or 'threshold') for one scope."""
     [found] = [t for t in figure["data"] if t.get("meta", [None])[0] == kind and t["meta"][2] == scope]
     return found
+
+
+def page_text(page: str) -> str:
+    """The page's text with tags dropped and whitespace collapsed, as a reader sees it."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())

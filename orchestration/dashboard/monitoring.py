@@ -81,9 +81,13 @@ def incidents(
 
 
 def _has(con: duckdb.DuckDBPyConnection, table: str, columns: set[str]) -> bool:
-    found = con.execute(
-        "select column_name from duckdb_columns() where schema_name = 'monitoring' and table_name = ? "
+    """Whether monitoring.<table> exists with these columns (duckdb_columns() is slow: read the table's header)."""
+    [(exists,)] = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'monitoring' and table_name = ? "
         "and database_name = current_database()",
         [table],
     ).fetchall()
-    return columns <= {name for (name,) in found}
+    if not exists:
+        return False
+    header = con.execute(f"select * from monitoring.{table} limit 0").description
+    return columns <= {column[0] for column in header}

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import httpx
 import pytest
 from starlette.datastructures import QueryParams
@@ -156,3 +157,15 @@ def _points_at(fd: str, path: Path) -> bool:
         return os.readlink(f"/proc/self/fd/{fd}") == str(path)
     except OSError:
         return False
+
+
+def test_marts_without_rows_give_a_page_with_nothing_to_show(tiny_serving):
+    with duckdb.connect(str(tiny_serving)) as con:
+        con.execute("delete from marts.follow_up_coverage_daily; delete from marts.lead_aging")
+    with _client(tiny_serving) as http:
+        response = http.get("/")
+
+    assert response.status_code == 200
+    text = page_text(response.text)
+    assert "Company follow-up coverage n/a 0 of 0 due leads" in text
+    assert "No neglected leads match these filters." in text

@@ -43,6 +43,7 @@ class View:
 
 
 def read_view(con: duckdb.DuckDBPyConnection, filters: Filters) -> View:
+    """Everything the page shows, from one open serving file; the alerting's overlays only where published."""
     series = marts.coverage_series(con)
     thresholds = monitoring.thresholds(con)
     incidents = monitoring.incidents(con, measure=monitoring.COVERAGE_MEASURE)

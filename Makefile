@@ -4,11 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LANDING ?= data/landing
+DASHBOARD_PORT ?= 8501
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export GX_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: setup run test ui lint
+.PHONY: setup run test ui dashboard lint
 
 setup: $(STAMP)
 
@@ -30,6 +31,9 @@ test: setup
 
 ui: setup
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
+
+dashboard: setup
+	$(BIN)/radar dashboard --host 127.0.0.1 --port $(DASHBOARD_PORT)
 
 lint: setup
 	$(BIN)/ruff check .

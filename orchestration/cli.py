@@ -1,5 +1,5 @@
 """`radar`: write demo data, run the whole pipeline once through Dagster (in-process), re-process a file,
-receive SendGrid webhooks, show the tracked measures, or test the alert channels."""
+receive SendGrid webhooks, serve the dashboard, show the tracked measures, or test the alert channels."""
 
 import argparse
 import os
@@ -90,6 +90,19 @@ def _serve_webhooks(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dashboard(args: argparse.Namespace) -> int:
+    from orchestration.dashboard import serve
+
+    if args.serving_db:
+        os.environ["RADAR_SERVING_DB"] = args.serving_db
+    path = settings.serving_db_path()
+    if not path.is_file():
+        print(f"radar dashboard: {path} does not exist yet (run `make run` first); the page says so until it does")
+    print(f"Follow-up Radar dashboard on http://{args.host}:{args.port}/ reading {path}")
+    serve(path, host=args.host, port=args.port)
+    return 0
+
+
 def _docs(args: argparse.Namespace) -> int:
     from orchestration.lib import data_dictionary
     from orchestration.lib.dbt_project import ensure_manifest
@@ -162,6 +175,12 @@ def _parser() -> argparse.ArgumentParser:
         "--insecure-no-verify", action="store_true",
         help="accept unsigned batches (only without RADAR_SENDGRID_VERIFICATION_KEY, for local trials)",
     )
+    dashboard = commands.add_parser("dashboard", help="serve the dashboard over the published marts (read-only)")
+    dashboard.add_argument("--host", default="127.0.0.1")
+    dashboard.add_argument("--port", type=int, default=8501)
+    dashboard.add_argument(
+        "--serving-db", help="the published DuckDB file (RADAR_SERVING_DB; default serving.duckdb beside the warehouse)"
+    )
     docs = commands.add_parser("docs", help="write the BI data dictionary of the published marts (Markdown)")
     docs.add_argument("--out", help="default: dbt_project/docs/data_dictionary.md")
     measures = commands.add_parser("measures", help="each tracked measure's latest value, expected range and state")
@@ -175,8 +194,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {
-        "demo": _demo, "run": _run, "reprocess": _reprocess, "serve-webhooks": _serve_webhooks, "docs": _docs,
-        "measures": _measures, "alerts": _alerts_test,
+        "demo": _demo, "run": _run, "reprocess": _reprocess, "serve-webhooks": _serve_webhooks, "dashboard": _dashboard,
+        "docs": _docs, "measures": _measures, "alerts": _alerts_test,
     }
     return handlers[args.command](args)
 

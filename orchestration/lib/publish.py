@@ -103,19 +103,25 @@ def publish(warehouse: Path, serving_db: Path, serving_dir: Path, docs: Sequence
 def headline(serving_db: Path) -> Headline:
     """Read from the published file, as a BI tool would: company coverage is sum(covered) / sum(due)."""
     with duckdb.connect(str(serving_db), read_only=True) as con:
-        as_of, day = con.execute(
-            f"select (select max(as_of) from {MART_SCHEMA}.metric_parameters), "
-            f"(select max(day) from {MART_SCHEMA}.follow_up_coverage_daily)"
-        ).fetchone()
-        covered, due = con.execute(
-            f"select coalesce(sum(covered_leads), 0), coalesce(sum(due_leads), 0) "
-            f"from {MART_SCHEMA}.follow_up_coverage_daily where day = ?",
-            [day],
-        ).fetchone()
-        neglected, open_leads = con.execute(
-            "select count(*) filter (where is_neglected), count(*) filter (where is_open) "
-            f"from {MART_SCHEMA}.lead_aging"
-        ).fetchone()
+        return read_headline(con)
+
+
+def read_headline(con: duckdb.DuckDBPyConnection) -> Headline:
+    """The headline numbers on an open connection to a serving file (so a reader can take them from the same
+    version of the file as its other reads)."""
+    as_of, day = con.execute(
+        f"select (select max(as_of) from {MART_SCHEMA}.metric_parameters), "
+        f"(select max(day) from {MART_SCHEMA}.follow_up_coverage_daily)"
+    ).fetchone()
+    covered, due = con.execute(
+        f"select coalesce(sum(covered_leads), 0), coalesce(sum(due_leads), 0) "
+        f"from {MART_SCHEMA}.follow_up_coverage_daily where day = ?",
+        [day],
+    ).fetchone()
+    neglected, open_leads = con.execute(
+        "select count(*) filter (where is_neglected), count(*) filter (where is_open) "
+        f"from {MART_SCHEMA}.lead_aging"
+    ).fetchone()
     return Headline(as_of, day, int(covered), int(due), neglected, open_leads)
 
 

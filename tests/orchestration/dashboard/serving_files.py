@@ -1,0 +1,146 @@
+"""Serving files for the dashboard's tests: a tiny hand-made one with known numbers, the alerting's monitoring
+tables written into a copy of any serving file, and readers of the rendered page (chart figures, table rows)."""
+
+import html
+import json
+import re
+from datetime import date, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+
+AS_OF = datetime(2024, 3, 5, 12)
+# (day, owner_id, owner_name, team, due_leads, covered_leads). On 2024-03-04 team East covers 1 of 4 due leads
+# (25%) although its reps' ratios average 50%: the dashboard must show 25%.
+COVERAGE = [
+    (date(2024, 3, 3), "r1", "Ann", "East", 2, 2),
+    (date(2024, 3, 3), "r2", "Bob", "East", 2, 1),
+    (date(2024, 3, 3), "r3", "Cy", "West", 1, 1),
+    (date(2024, 3, 4), "r1", "Ann", "East", 1, 1),
+    (date(2024, 3, 4), "r2", "Bob", "East", 3, 0),
+    (date(2024, 3, 4), "r3", "Cy", "West", 0, 0),
+]
+# (lead_id, owner_id, owner_name, team, is_open, age_days, aging_bucket, follow_up_state)
+LEADS = [
+    ("L1", "r1", "Ann", "East", True, 3, "0-7d", "active"),
+    ("L2", "r1", "Ann", "East", True, 95, "90d+", "stale"),
+    ("L3", "r2", "Bob", "East", True, 20, "15-30d", "never_touched"),
+    ("L4", "r2", "Bob", "East", True, 40, "31-60d", "stale"),
+    ("L5", "r2", "Bob", "East", True, 9, "8-14d", "stale"),
+    ("L6", "r3", "Cy", "West", False, 12, "8-14d", "closed"),
+    ("L7", "r3", "Cy", "West", True, 1, "0-7d", "new"),
+]
+MEASURE_HISTORY = """
+create table monitoring.measure_history (
+    measure varchar, scope_type varchar, scope varchar, day date, value double, expected_low double,
+    expected_high double, state varchar, severity varchar, as_of timestamp
+)"""
+ALERTS = """
+create table monitoring.alerts (
+    incident_id varchar, dedup_key varchar, measure varchar, scope_type varchar, scope varchar, severity varchar,
+    status varchar, opened_on date, opened_at timestamp, resolved_on date, resolved_at timestamp,
+    last_value double, expected_low double, expected_high double, summary varchar
+)"""
+
+
+def tiny_serving_file(path: Path) -> Path:
+    """The marts' tables with the columns the dashboard reads, holding COVERAGE and LEADS."""
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.metric_parameters (as_of timestamp, aging_bucket_edges varchar)")
+        con.execute("insert into marts.metric_parameters values (?, '7,14,30,60,90')", [AS_OF])
+        con.execute(
+            "create table marts.follow_up_coverage_daily (day date, owner_id varchar, owner_name varchar, "
+            "team varchar, due_leads integer, covered_leads integer, follow_up_coverage double)"
+        )
+        con.executemany(
+            "insert into marts.follow_up_coverage_daily values (?, ?, ?, ?, ?, ?, ?)",
+            [(*row, row[5] / row[4] if row[4] else None) for row in COVERAGE],
+        )
+        con.execute(
+            "create table marts.lead_aging (lead_id varchar, owner_id varchar, owner_name varchar, team varchar, "
+            "is_open boolean, age_days integer, aging_bucket varchar, follow_up_state varchar, touches integer, "
+            "days_since_last_touch integer, last_touch_at timestamp, created_at timestamp, is_neglected boolean)"
+        )
+        con.executemany(
+            "insert into marts.lead_aging values (?, ?, ?, ?, ?, ?, ?, ?, 1, 2, ?, ?, ?)",
+            [(*lead, AS_OF, AS_OF, lead[7] in ("stale", "never_touched")) for lead in LEADS],
+        )
+    return path
+
+
+def add_monitoring(path: Path, history: list[tuple], alerts: list[tuple]) -> None:
+    """Write the alerting's two tables, with the agreed columns, into the serving file at `path`."""
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema if not exists monitoring")
+        con.execute(MEASURE_HISTORY)
+        con.execute(ALERTS)
+        if history:
+            con.executemany(f"insert into monitoring.measure_history values ({', '.join('?' * 10)})", history)
+        if alerts:
+            con.executemany(f"insert into monitoring.alerts values ({', '.join('?' * 15)})", alerts)
+
+
+def history_row(scope_type: str, scope: str, day: date, low: float | None, measure: str = "follow_up_coverage"):
+    return (measure, scope_type, scope, day, 0.5, low, None, "ok", "warning", AS_OF)
+
+
+def alert_row(incident_id: str, scope_type: str, scope: str, status: str, opened_on: date, resolved_on=None,
+              measure: str = "follow_up_coverage", summary: str = "coverage below its threshold"):
+    opened_at = datetime.combine(opened_on, datetime.min.time())
+    resolved_at = datetime.combine(resolved_on, datetime.min.time()) if resolved_on else None
+    return (
+        incident_id, f"{measure}:{scope_type}:{scope}", measure, scope_type, scope, "critical", status, opened_on,
+        opened_at, resolved_on, resolved_at, 0.1, 0.6, None, summary,
+    )
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.figures: dict[str, dict] = {}
+        self.rows: list[list[str]] = []
+        self._in_table = False
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "data-figure" in attributes:
+            self.figures[attributes["id"]] = json.loads(attributes["data-figure"])
+        if tag == "table" and attributes.get("id") == "neglected-leads":
+            self._in_table = True
+        elif self._in_table and tag == "tr":
+            self.rows.append([])
+        elif self._in_table and tag == "td":
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self._in_table = False
+        elif tag == "td" and self._cell is not None:
+            self.rows[-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def read_page(html: str) -> _Page:
+    """The page's chart figures (by element id) and the neglected-leads table's body rows."""
+    parsed = _Page()
+    parsed.feed(html)
+    parsed.rows = [row for row in parsed.rows if row]  # the header row has th cells only
+    return parsed
+
+
+def trace(figure: dict, kind: str, scope: str) -> dict:
+    """The figure's trace of one kind ('coverage' or 'threshold') for one scope."""
+    [found] = [t for t in figure["data"] if t.get("meta", [None])[0] == kind and t["meta"][2] == scope]
+    return found
+
+
+def page_text(page: str) -> str:
+    """The page's text with tags dropped and whitespace collapsed, as a reader sees it."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())

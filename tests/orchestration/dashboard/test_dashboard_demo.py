@@ -1,0 +1,200 @@
+"""The dashboard on the demo's published marts: the scripted incident is a visible drop, the alerting's tables
+are drawn over the charts, and a headless Chromium renders the page as a user sees it."""
+
+import os
+import shutil
+import socket
+import statistics
+import struct
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ingest.demo import write_demo
+from orchestration.dashboard import create_app
+from orchestration.runner import run_pipeline
+from tests.orchestration.dashboard.live import running
+from tests.orchestration.dashboard.serving_files import (
+    add_monitoring,
+    alert_row,
+    history_row,
+    page_text,
+    read_page,
+    trace,
+)
+
+pytestmark = pytest.mark.slow
+
+END = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+WARM_UP_DAYS = 21  # as in test_demo_incident: coverage settles after about three weeks
+RADAR = str(Path(sys.executable).parent / "radar")
+WINDOW = (1400, 2600)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, instance):
+    """The demo written and run once through the pipeline; the marts published beside the warehouse."""
+    root = tmp_path_factory.mktemp("dashboard-demo")
+    result = write_demo(root / "landing", end=END)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("RADAR_LANDING_DIR", str(root / "landing"))
+        env.setenv("RADAR_WAREHOUSE", str(root / "warehouse.duckdb"))
+        env.setenv("RADAR_AS_OF", END.strftime("%Y-%m-%d %H:%M:%S"))
+        assert run_pipeline(instance).success
+    return result, root / "serving.duckdb"
+
+
+def _page(serving_db: Path, query: str = "") -> str:
+    with running(create_app(serving_db)) as url:
+        response = httpx.get(f"{url}/{query}")
+    assert response.status_code == 200
+    return response.text
+
+
+def _usual_and_incident_days(series: dict, incident_start: date) -> tuple[float, list[float]]:
+    first_day = min(series) + timedelta(days=WARM_UP_DAYS)
+    usual = statistics.median(v for d, v in series.items() if first_day <= d < incident_start)
+    return usual, [v for d, v in sorted(series.items()) if d >= incident_start]
+
+
+def _by_day(chart_trace: dict) -> dict[date, float]:
+    return {date.fromisoformat(d): v for d, v in zip(chart_trace["x"], chart_trace["y"], strict=True) if v is not None}
+
+
+def test_the_incident_is_a_drop_in_the_teams_and_the_reps_chart_data(demo):
+    result, serving_db = demo
+    figures = read_page(_page(serving_db)).figures
+    team = _by_day(trace(figures["chart-coverage-teams"], "coverage", result.incident_team))
+    rep = _by_day(trace(figures["chart-coverage-reps"], "coverage", result.incident_rep_id))
+
+    usual, during = _usual_and_incident_days(team, result.incident_start.date())
+    assert len(during) >= 6
+    assert during[-1] <= usual - 0.15 and during[-1] == min(during)
+    rep_usual, rep_during = _usual_and_incident_days(rep, result.incident_start.date())
+    assert rep_usual >= 0.7 and rep_during[-1] <= rep_usual / 3
+
+
+def test_the_neglected_leads_table_filters_the_demo_by_rep_and_state(demo):
+    result, serving_db = demo
+    page = read_page(_page(serving_db, f"?rep={result.incident_rep_id}&state=stale"))
+
+    assert page.rows, "the away rep has stale leads"
+    assert {row[1] for row in page.rows} == {result.incident_rep_name}
+    assert {row[5] for row in page.rows} == {"stale"}
+    ages = [int(row[3]) for row in page.rows]
+    assert ages == sorted(ages, reverse=True)
+
+
+def test_the_alerting_tables_written_into_a_copy_of_the_serving_file_are_drawn(demo, tmp_path):
+    result, serving_db = demo
+    serving = tmp_path / "serving.duckdb"
+    shutil.copyfile(serving_db, serving)
+    opened = result.incident_start.date() + timedelta(days=2)
+    last_day = END.date() - timedelta(days=1)
+    days = [last_day - timedelta(days=n) for n in range(30)]
+    add_monitoring(
+        serving,
+        history=[history_row("team", result.incident_team, day, 0.45) for day in days],
+        alerts=[
+            alert_row("inc-team", "team", result.incident_team, "firing", opened),
+            alert_row("inc-rep", "rep", result.incident_rep_id, "resolved", date(2024, 4, 10), date(2024, 4, 12)),
+        ],
+    )
+    html = _page(serving)
+    teams = read_page(html).figures["chart-coverage-teams"]
+
+    threshold = trace(teams, "threshold", result.incident_team)
+    assert threshold["y"] == [0.45] * 30 and threshold["line"]["dash"] == "dash"
+    [shape] = teams["layout"]["shapes"]
+    assert shape["xref"] == trace(teams, "coverage", result.incident_team)["xaxis"]
+    assert (shape["x0"], shape["x1"]) == (f"{opened - timedelta(days=1)}T12:00:00", f"{last_day}T12:00:00")
+    assert "firing" in [a["text"] for a in teams["layout"]["annotations"]]
+    [rep_shape] = read_page(html).figures["chart-coverage-reps"]["layout"]["shapes"]
+    assert (rep_shape["name"], rep_shape["x1"]) == ("inc-rep", "2024-04-12T12:00:00")
+    assert f"team {result.incident_team} · since {opened}" in page_text(html)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's chromium, installed with apt-get once per session when missing."""
+    if found := shutil.which("chromium"):
+        return found
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    apt_get = ["apt-get", "-o", "DPkg::Lock::Timeout=600"]
+    try:
+        for command in ([*apt_get, "update"], [*apt_get, "install", "-y", "chromium"]):
+            subprocess.run(command, env=env, check=True, capture_output=True, text=True, timeout=1200)
+    except (OSError, subprocess.SubprocessError) as error:
+        detail = getattr(error, "stderr", None) or error
+        pytest.skip(f"Debian's chromium is not installed and apt-get could not install it: {detail}")
+    return shutil.which("chromium") or pytest.skip("apt-get installed chromium but it is not on PATH")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_dashboard(serving_db: Path) -> tuple[subprocess.Popen, str]:
+    """`radar dashboard` as a user starts it, answering on 127.0.0.1."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [RADAR, "dashboard", "--port", str(port), "--serving-db", str(serving_db)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            httpx.get(url, timeout=5)
+            return server, url
+        except httpx.TransportError:
+            time.sleep(0.2)
+    server.kill()
+    pytest.fail(f"radar dashboard did not answer on {url}: {server.communicate()[0]}")
+
+
+def _chromium(binary: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [binary, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", f"--user-data-dir={profile}",
+         "--virtual-time-budget=20000", *args],
+        capture_output=True, text=True, timeout=180,
+    )
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", header[16:24])
+
+
+def test_a_headless_browser_renders_the_titles_charts_and_neglected_leads(demo, chromium, tmp_path):
+    _, serving_db = demo
+    server, url = _start_dashboard(serving_db)
+    try:
+        dom = _chromium(chromium, tmp_path / "profile", "--dump-dom", url)
+        screenshot = tmp_path / "dashboard.png"
+        shot = _chromium(chromium, tmp_path / "profile", f"--window-size={WINDOW[0]},{WINDOW[1]}",
+                         f"--screenshot={screenshot}", url)
+    finally:
+        server.terminate()
+        server.wait(10)
+
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    page = dom.stdout
+    for title in ("Follow-up Radar", "Open incidents", "Follow-up coverage: company and teams",
+                  "Follow-up coverage per rep", "Aging of open leads per rep", "Neglected leads"):
+        assert title in page
+    assert "data-charts-drawn-ms=" in page, "every Plotly.newPlot resolved"
+    for chart in ("chart-coverage-teams", "chart-coverage-reps", "chart-aging"):
+        drawn = page.split(f'id="{chart}"', 1)[1].split("</section>", 1)[0]
+        assert 'class="main-svg"' in drawn, f"plotly.js drew {chart}"
+    assert len(read_page(page).rows) == 100
+    assert shot.returncode == 0, shot.stderr[-2000:]
+    assert _png_size(screenshot) == WINDOW and screenshot.stat().st_size > 50_000

@@ -12,6 +12,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import httpx
 import pytest
 
@@ -19,14 +20,7 @@ from ingest.demo import write_demo
 from orchestration.dashboard import create_app
 from orchestration.runner import run_pipeline
 from tests.orchestration.dashboard.live import running
-from tests.orchestration.dashboard.serving_files import (
-    add_monitoring,
-    alert_row,
-    history_row,
-    page_text,
-    read_page,
-    trace,
-)
+from tests.orchestration.dashboard.serving_files import page_text, read_page, trace
 
 pytestmark = pytest.mark.slow
 
@@ -90,33 +84,28 @@ def test_the_neglected_leads_table_filters_the_demo_by_rep_and_state(demo):
     assert ages == sorted(ages, reverse=True)
 
 
-def test_the_alerting_tables_written_into_a_copy_of_the_serving_file_are_drawn(demo, tmp_path):
+def test_the_pipelines_own_alerts_and_thresholds_are_drawn(demo):
     result, serving_db = demo
-    serving = tmp_path / "serving.duckdb"
-    shutil.copyfile(serving_db, serving)
-    opened = result.incident_start.date() + timedelta(days=2)
-    last_day = END.date() - timedelta(days=1)
-    days = [last_day - timedelta(days=n) for n in range(30)]
-    add_monitoring(
-        serving,
-        history=[history_row("team", result.incident_team, day, 0.45) for day in days],
-        alerts=[
-            alert_row("inc-team", "team", result.incident_team, "firing", opened),
-            alert_row("inc-rep", "rep", result.incident_rep_id, "resolved", date(2024, 4, 10), date(2024, 4, 12)),
-        ],
-    )
-    html = _page(serving)
+    with duckdb.connect(str(serving_db), read_only=True) as con:
+        lows = dict(con.execute(
+            "select day, expected_low from monitoring.measure_history where measure = 'follow_up_coverage' "
+            "and scope_type = 'team' and scope = ? and expected_low is not null", [result.incident_team],
+        ).fetchall())
+        [(opened_on, last_day)] = con.execute(
+            "select opened_on, (select max(day) from marts.follow_up_coverage_daily) from monitoring.alerts "
+            "where measure = 'follow_up_coverage' and scope_type = 'team' and scope = ? and status = 'firing'",
+            [result.incident_team],
+        ).fetchall()
+    html = _page(serving_db)
     teams = read_page(html).figures["chart-coverage-teams"]
 
     threshold = trace(teams, "threshold", result.incident_team)
-    assert threshold["y"] == [0.45] * 30 and threshold["line"]["dash"] == "dash"
-    [shape] = teams["layout"]["shapes"]
-    assert shape["xref"] == trace(teams, "coverage", result.incident_team)["xaxis"]
-    assert (shape["x0"], shape["x1"]) == (f"{opened - timedelta(days=1)}T12:00:00", f"{last_day}T12:00:00")
+    assert threshold["line"]["dash"] == "dash"
+    assert _by_day(threshold) == pytest.approx(lows)
+    firing = [s for s in teams["layout"]["shapes"] if s["x1"] == f"{last_day}T12:00:00"]
+    assert f"{opened_on - timedelta(days=1)}T12:00:00" in {s["x0"] for s in firing}
     assert "firing" in [a["text"] for a in teams["layout"]["annotations"]]
-    [rep_shape] = read_page(html).figures["chart-coverage-reps"]["layout"]["shapes"]
-    assert (rep_shape["name"], rep_shape["x1"]) == ("inc-rep", "2024-04-12T12:00:00")
-    assert f"team {result.incident_team} · since {opened}" in page_text(html)
+    assert f"team {result.incident_team} · since {opened_on}" in page_text(html)
 
 
 @pytest.fixture(scope="session")

@@ -106,6 +106,8 @@ def test_the_pipelines_own_alerts_and_thresholds_are_drawn(demo):
     assert f"{opened_on - timedelta(days=1)}T12:00:00" in {s["x0"] for s in firing}
     assert "firing" in [a["text"] for a in teams["layout"]["annotations"]]
     assert f"team {result.incident_team} · since {opened_on}" in page_text(html)
+    assert f"follow_up_coverage · company · since {opened_on}" in page_text(html)
+    assert f"rep {result.incident_rep_name} ({result.incident_team}) · since" in page_text(html)
 
 
 @pytest.fixture(scope="session")

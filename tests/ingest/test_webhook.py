@@ -9,18 +9,15 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -35,6 +32,7 @@ from ingest.webhook import (
     serve,
 )
 from ingest.webhook_signature import SIGNATURE_HEADER, TIMESTAMP_HEADER
+from tests.live_server import running
 
 REPO = Path(__file__).resolve().parents[2]
 URL_PATH = "/webhooks/sendgrid"
@@ -98,27 +96,6 @@ def _files(landing_dir: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
-@contextmanager
-def _running(app) -> Iterator[str]:
-    """The app served by uvicorn in a background thread on a socket bound here (no port race)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 10
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "the receiver did not start"
-            time.sleep(0.01)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-
-
 @pytest.fixture(scope="module")
 def signer() -> Signer:
     return Signer(ec.generate_private_key(ec.SECP256R1()))
@@ -127,7 +104,7 @@ def signer() -> Signer:
 @pytest.fixture
 def receiver(tmp_path: Path, signer: Signer) -> Iterator[Receiver]:
     config = WebhookConfig(tmp_path / "landing", signer.public_key_b64, max_body_bytes=MAX_BODY)
-    with _running(create_app(config)) as url:
+    with running(create_app(config), lifespan="on") as url:
         yield Receiver(url, config.landing_dir, signer)
 
 
@@ -221,7 +198,7 @@ def test_a_body_signed_by_sendgrid_itself_is_accepted(tmp_path: Path):
     headers = {SIGNATURE_HEADER: SENDGRID_SIGNATURE, TIMESTAMP_HEADER: SENDGRID_TIMESTAMP}
     config = WebhookConfig(tmp_path / "landing", SENDGRID_KEY, max_timestamp_age_seconds=100 * 365 * 86400)
 
-    with _running(create_app(config)) as url:
+    with running(create_app(config), lifespan="on") as url:
         accepted = httpx.post(url + URL_PATH, content=body, headers=headers, timeout=10)
         trimmed = httpx.post(url + URL_PATH, content=body.rstrip(), headers=headers, timeout=10)
 
@@ -420,7 +397,7 @@ def test_insecure_mode_accepts_unsigned_posts_and_warns(tmp_path: Path, caplog: 
     config = WebhookConfig(tmp_path / "landing", None, insecure_no_verify=True)
     body = _body(2, tag="unsigned")
 
-    with _running(create_app(config)) as url:
+    with running(create_app(config), lifespan="on") as url:
         response = httpx.post(url + URL_PATH, content=body, timeout=10)
 
     assert response.status_code == 200
@@ -435,9 +412,9 @@ def test_healthz_reports_ok_and_503_when_the_landing_folder_is_not_writable(tmp_
     (broken_landing / "sendgrid").write_text("a file where the sendgrid folder should be")
     broken = WebhookConfig(broken_landing, signer.public_key_b64)
 
-    with _running(create_app(good)) as url:
+    with running(create_app(good), lifespan="on") as url:
         ok = httpx.get(url + "/healthz", timeout=10)
-    with _running(create_app(broken)) as url:
+    with running(create_app(broken), lifespan="on") as url:
         unavailable = httpx.get(url + "/healthz", timeout=10)
         body = _body(1)
         post = httpx.post(url + URL_PATH, content=body, headers=signer.headers(body), timeout=10)

@@ -15,7 +15,7 @@ from starlette.datastructures import QueryParams
 from orchestration.dashboard import create_app
 from orchestration.dashboard.app import PLOTLY_JS, PLOTLY_JS_URL, _without_state, parse_filters
 from orchestration.dashboard.page import Filters
-from tests.orchestration.dashboard.live import running
+from tests.live_server import running
 from tests.orchestration.dashboard.serving_files import (
     add_monitoring,
     alert_row,

@@ -19,7 +19,7 @@ import pytest
 from ingest.demo import write_demo
 from orchestration.dashboard import create_app
 from orchestration.runner import run_pipeline
-from tests.orchestration.dashboard.live import running
+from tests.live_server import running
 from tests.orchestration.dashboard.serving_files import page_text, read_page, trace
 
 pytestmark = pytest.mark.slow

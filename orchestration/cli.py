@@ -43,10 +43,11 @@ def _run(args: argparse.Namespace) -> int:
     settings.prepare_dagster_home()
 
     from orchestration.runner import run_pipeline
-    from orchestration.summary import render
+    from orchestration.summary import published_lines, render
 
     result = run_pipeline()
     print(render(settings.warehouse_path(), as_of, result.get_asset_check_evaluations(), result.run_id))
+    print(published_lines(settings.serving_db_path(), settings.serving_dir()))
     if not result.success:
         print("\nThe run failed: see the errors above, or the run in the Dagster UI (make ui).", file=sys.stderr)
         return 1

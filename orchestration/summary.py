@@ -134,3 +134,14 @@ def render(
     finally:
         con.close()
     return "\n\n".join(parts)
+
+
+def published_lines(serving_db: Path, serving_dir: Path) -> str:
+    """Where BI tools and the dashboard read this run's marts (the files exist only after a publish)."""
+    if not serving_db.exists():
+        return "\nNothing published: the marts were not built in this run."
+    parquet = sorted(p.name for p in serving_dir.glob("*.parquet"))
+    return (
+        f"\nPublished for BI tools: {serving_db} (read-only) and {serving_dir}/ ({', '.join(parquet)}); "
+        "the dashboard reads them: make dashboard"
+    )

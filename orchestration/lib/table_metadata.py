@@ -10,6 +10,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.lib.dbt_project import DBT_PROJECT
+from orchestration.lib.mart_previews import mart_metadata
 
 
 @cache
@@ -43,16 +44,18 @@ def _describe(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> dict:
 
 
 def with_table_metadata(
-    events: Iterable, keys_by_output: dict[str, dg.AssetKey], warehouse: Path
+    events: Iterable, keys_by_output: dict[str, dg.AssetKey], warehouse: Path, serving_db: Path, serving_dir: Path
 ) -> Iterator:
-    """The build's events, materializations with row counts and column types, failed checks with a query
-    for their failing rows."""
+    """The build's events, materializations with row counts and column types (the marts also with a preview and
+    where they are published), failed checks with a query for their failing rows."""
     failures = failure_relations()
     with duckdb.connect(str(warehouse), read_only=True) as con:
         for event in events:
             if isinstance(event, dg.Output) and event.output_name in keys_by_output:
                 schema, name = keys_by_output[event.output_name].path
-                yield event.with_metadata({**event.metadata, **_describe(con, schema, name)})
+                described = _describe(con, schema, name)
+                marts = mart_metadata(con, name, serving_db, serving_dir) if described else {}
+                yield event.with_metadata({**event.metadata, **described, **marts})
             elif isinstance(event, dg.AssetCheckResult) and not event.passed and event.check_name in failures:
                 query = f"select * from {failures[event.check_name]}"
                 yield event.with_metadata({**event.metadata, "failing_rows": dg.MetadataValue.text(query)})

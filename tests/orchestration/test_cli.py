@@ -84,6 +84,8 @@ def test_run_prints_the_summary_for_the_given_landing_warehouse_and_as_of(tmp_pa
     assert "00Q000000000002AAA  Ben Shiny" in out
     assert "6 failed" in out and "WARN: staging/stg_sendgrid__events sendgrid_event_types_known" in out
     assert "Alerts: 0 firing, 0 resolved in this run" in out
+    assert f"Published for BI tools: {warehouse.parent / 'serving.duckdb'} (read-only) and" in out
+    assert "lead_aging.parquet" in out.splitlines()[-1]
     assert query(warehouse, "select count(*) as n from marts.lead_aging") == [{"n": 9}]
     assert (tmp_path / "home" / "dagster.yaml").exists()
 

@@ -99,6 +99,27 @@ def test_materializations_carry_row_counts_and_column_types(first_run):
     assert columns["follow_up_state"] == "VARCHAR" and columns["hours_to_first_touch"] == "DOUBLE"
 
 
+def test_mart_materializations_preview_their_headline_numbers_and_say_where_they_are_published(
+    first_run, module_radar_env
+):
+    by_key = {
+        event.asset_key.to_user_string(): event.event_specific_data.materialization.metadata
+        for event in first_run.get_asset_materialization_events()
+    }
+    coverage = by_key["marts/follow_up_coverage_daily"]
+    assert "Follow-up coverage on 2024-03-11 (the last complete day)" in coverage["preview"].value
+    assert "| company | 3/5 | 60% |" in coverage["preview"].value
+    assert "| East | 3/5 | 60% |" in coverage["preview"].value
+    assert "| stale | 2 | 2 |" in by_key["marts/lead_aging"]["preview"].value
+    assert "`as_of`: 2024-03-12 12:00:00" in by_key["marts/metric_parameters"]["preview"].value
+    serving = module_radar_env.warehouse.parent / "serving"
+    assert by_key["marts/lead_aging"]["published_parquet"].value == str(serving / "lead_aging.parquet")
+    assert by_key["marts/lead_aging"]["published_serving_db"].value.startswith(
+        str(module_radar_env.warehouse.parent / "serving.duckdb")
+    )
+    assert "preview" not in by_key["intermediate/int_leads_joined"]
+
+
 def test_a_failed_dbt_check_points_at_its_failing_rows(first_run, module_radar_env):
     unmapped = next(
         e for e in first_run.get_asset_check_evaluations()

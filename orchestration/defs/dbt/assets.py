@@ -32,6 +32,8 @@ def follow_up_radar_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, 
         retry_if_locked(error, context)
         failure = error
     keys_by_output = {key.to_python_identifier(): key for key in context.selected_asset_keys}
-    yield from with_table_metadata(events, keys_by_output, radar.warehouse_path)
+    yield from with_table_metadata(
+        events, keys_by_output, radar.warehouse_path, radar.serving_db_path, radar.serving_dir_path
+    )
     if failure is not None:
         raise failure

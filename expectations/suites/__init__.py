@@ -16,6 +16,9 @@ from expectations.suites import (
     salesforce_users,
     sendgrid_events,
 )
+from expectations.suites._rules import raw_parameters
+
+__all__ = ["MART_SUITES", "RAW_SUITES", "raw_parameters"]
 
 _RAW: tuple[ModuleType, ...] = (
     salesforce_leads, salesforce_tasks, salesforce_users, salesforce_lead_history,

@@ -2,9 +2,14 @@
 
 import dagster as dg
 import duckdb
+import pandas as pd
 
+from expectations.suites import RAW_SUITES, raw_parameters
+from expectations.validate import has_errors
 from ingest.loader import FileOutcome, connect, load_source
 from ingest.schema import RAW_SCHEMA, RAW_TABLES, RawTable
+from orchestration import settings
+from orchestration.lib.gx_checks import GX_CHECK, validate_as_check
 from orchestration.lib.pools import WAREHOUSE_POOL, retry_if_locked
 from orchestration.lib.radar_settings import RadarSettings
 
@@ -38,6 +43,27 @@ def _check_spec(table: RawTable) -> dg.AssetCheckSpec:
         asset=[RAW_SCHEMA, table.name],
         description="Warns when a file of this run failed or had rejected rows (see raw._files, raw._rejected_rows).",
     )
+
+
+def _gx_check_spec(table: RawTable) -> dg.AssetCheckSpec:
+    """Blocking when the table's suite has error expectations: the models below do not build on such rows."""
+    return dg.AssetCheckSpec(
+        GX_CHECK,
+        asset=[RAW_SCHEMA, table.name],
+        blocking=has_errors(RAW_SUITES[table.name]()),
+        description=f"The Great Expectations suite `{table.name}` on the rows loaded by this run.",
+    )
+
+
+def _new_rows(con: duckdb.DuckDBPyConnection, table: RawTable, outcomes: list[FileOutcome]) -> pd.DataFrame:
+    """The rows this run's files added to the table."""
+    file_ids = [o.file_id for o in outcomes if table.name in o.tables and o.status != "failed"]
+    return con.execute(f"select * from {table.qualified} where list_contains(?::BIGINT[], _file_id)", [file_ids]).df()
+
+
+def _gx_check(table: RawTable, rows: pd.DataFrame) -> dg.AssetCheckResult:
+    parameters = raw_parameters(load_time=settings.utc_now())
+    return validate_as_check(rows, RAW_SUITES[table.name](), dg.AssetKey([RAW_SCHEMA, table.name]), parameters)
 
 
 def _reasons(outcomes: list[FileOutcome]) -> dg.MetadataValue:
@@ -84,7 +110,7 @@ def _ingest_asset(source: str) -> dg.AssetsDefinition:
     @dg.multi_asset(
         name=f"{source}_files",
         specs=[_spec(t) for t in tables],
-        check_specs=[_check_spec(t) for t in tables],
+        check_specs=[spec for t in tables for spec in (_check_spec(t), _gx_check_spec(t))],
         pool=WAREHOUSE_POOL,
     )
     def _load(context: dg.AssetExecutionContext, radar: RadarSettings):
@@ -96,12 +122,14 @@ def _ingest_asset(source: str) -> dg.AssetsDefinition:
         try:
             outcomes = load_source(con, radar.landing_path, source)
             counts = {t.name: con.execute(f"select count(*) from {t.qualified}").fetchone()[0] for t in tables}
+            new_rows = {t.name: _new_rows(con, t, outcomes) for t in tables}
         finally:
             con.close()
         context.log.info(f"{source}: {len(outcomes)} new file(s) from {radar.landing_path / source}")
         for table in tables:
             yield _materialization(table, outcomes, counts[table.name])
             yield _files_check(table, outcomes)
+            yield _gx_check(table, new_rows[table.name])
 
     _load.__doc__ = SOURCE_DESCRIPTIONS[source]
     return _load

@@ -9,7 +9,7 @@ from expectations.validate import has_errors
 from ingest.loader import FileOutcome, connect, load_source
 from ingest.schema import RAW_SCHEMA, RAW_TABLES, RawTable
 from orchestration import settings
-from orchestration.lib.gx_checks import GX_CHECK, validate_as_check
+from orchestration.lib.gx_checks import GX_CHECK, validate_new_rows
 from orchestration.lib.pools import WAREHOUSE_POOL, retry_if_locked
 from orchestration.lib.radar_settings import RadarSettings
 
@@ -63,7 +63,7 @@ def _new_rows(con: duckdb.DuckDBPyConnection, table: RawTable, outcomes: list[Fi
 
 def _gx_check(table: RawTable, rows: pd.DataFrame) -> dg.AssetCheckResult:
     parameters = raw_parameters(load_time=settings.utc_now())
-    return validate_as_check(rows, RAW_SUITES[table.name](), dg.AssetKey([RAW_SCHEMA, table.name]), parameters)
+    return validate_new_rows(rows, RAW_SUITES[table.name](), dg.AssetKey([RAW_SCHEMA, table.name]), parameters)
 
 
 def _reasons(outcomes: list[FileOutcome]) -> dg.MetadataValue:

@@ -14,7 +14,10 @@ import pandas as pd
 from expectations.validate import ERROR, SuiteResult, validate
 
 GX_CHECK = "gx_expectations"
+BLOCKED_FILES = "blocked_file_ids"
 _SEVERITIES = {ERROR: dg.AssetCheckSeverity.ERROR}
+# Completed evaluations are looked for among this many latest executions (planned ones carry no result).
+_HISTORY = 10
 
 
 def _markdown(result: SuiteResult) -> str:
@@ -28,7 +31,9 @@ def _markdown(result: SuiteResult) -> str:
     return "\n".join(lines)
 
 
-def check_result(result: SuiteResult, asset_key: dg.AssetKey, check_name: str = GX_CHECK) -> dg.AssetCheckResult:
+def check_result(
+    result: SuiteResult, asset_key: dg.AssetKey, check_name: str = GX_CHECK, metadata: dict[str, Any] | None = None
+) -> dg.AssetCheckResult:
     """One asset check result for a whole suite's validation."""
     return dg.AssetCheckResult(
         asset_key=asset_key,
@@ -40,6 +45,7 @@ def check_result(result: SuiteResult, asset_key: dg.AssetKey, check_name: str = 
             "rows_validated": result.rows,
             "failed_expectations": dg.MetadataValue.md(_markdown(result)),
             "failures": dg.MetadataValue.json([asdict(f) for f in result.failures]),
+            **(metadata or {}),
         },
     )
 
@@ -48,15 +54,26 @@ def validate_new_rows(
     frame: pd.DataFrame,
     suite: gx.ExpectationSuite,
     asset_key: dg.AssetKey,
-    parameters: dict[str, Any] | None = None,
-    check_name: str = GX_CHECK,
+    parameters: dict[str, Any],
+    file_ids: list[int],
 ) -> dg.AssetCheckResult:
-    """Validate the rows a load added; none passes without running GX, saying "no new rows"."""
-    if not frame.empty:
-        return check_result(validate(frame, suite, parameters), asset_key, check_name)
-    return dg.AssetCheckResult(
-        asset_key=asset_key,
-        check_name=check_name,
-        passed=True,
-        metadata={"suite": suite.name, "rows_validated": 0, "failed_expectations": dg.MetadataValue.md("no new rows")},
-    )
+    """Validate the rows of the files `file_ids`; no rows pass without running GX ("no new rows"). When an
+    error expectation fails, the files are recorded as blocked (see blocked_file_ids)."""
+    result = validate(frame, suite, parameters) if not frame.empty else SuiteResult(suite.name, 0, ())
+    blocked = file_ids if not result.passed and result.severity == ERROR else []
+    metadata = {"file_ids": dg.MetadataValue.json(file_ids), BLOCKED_FILES: dg.MetadataValue.json(blocked)}
+    if frame.empty:
+        metadata["failed_expectations"] = dg.MetadataValue.md("no new rows")
+    return check_result(result, asset_key, metadata=metadata)
+
+
+def blocked_file_ids(instance: dg.DagsterInstance, check_key: dg.AssetCheckKey) -> list[int]:
+    """The files the check's latest completed evaluation blocked. They are validated again with the new
+    files, so neither a retry of the failed run nor a later run passes them by while their rows are in raw."""
+    storage = instance.event_log_storage
+    for record in storage.get_asset_check_execution_history(check_key, limit=_HISTORY):
+        evaluation = record.event.asset_check_evaluation if record.event else None
+        if evaluation is not None:
+            blocked = evaluation.metadata.get(BLOCKED_FILES)
+            return list(blocked.value) if blocked is not None else []
+    return []

@@ -1,11 +1,14 @@
 """The asset-check wrapper: a suite result as an AssetCheckResult readable in the Dagster UI."""
 
+from datetime import datetime
+
 import dagster as dg
 import pandas as pd
 
 from expectations.suites import RAW_SUITES
 from expectations.validate import ERROR, WARN, FailedExpectation, SuiteResult
-from orchestration.lib.gx_checks import GX_CHECK, check_result, validate_new_rows
+from orchestration.lib.gx_checks import BLOCKED_FILES, GX_CHECK, check_result, validate_new_rows
+from tests.expectations.conftest import RAW_PARAMETERS
 
 KEY = dg.AssetKey(["raw", "salesforce_leads"])
 BAD_ID = FailedExpectation("expect_column_values_to_match_regex", "Id", ERROR, 2, ("00T1", "x"))
@@ -42,7 +45,31 @@ def test_a_passed_suite_says_how_many_rows_it_validated():
 
 
 def test_no_new_rows_pass_without_running_the_suite():
-    result = validate_new_rows(pd.DataFrame(), RAW_SUITES["salesforce_leads"](), KEY)
+    result = validate_new_rows(pd.DataFrame(), RAW_SUITES["salesforce_leads"](), KEY, {}, [])
     assert result.passed
     assert result.metadata["rows_validated"].value == 0
     assert result.metadata["failed_expectations"].value == "no new rows"
+    assert result.metadata[BLOCKED_FILES].value == []
+
+
+def _leads(**values) -> pd.DataFrame:
+    row = {
+        "Id": "00Q000000000001AAA", "OwnerId": "005A00000000001AAA", "Email": "l1@client.example",
+        "CreatedDate": datetime(2024, 3, 1, 9), "LastModifiedDate": datetime(2024, 3, 5, 10),
+    }
+    return pd.DataFrame([{**row, **values}])
+
+
+def test_an_error_failure_blocks_the_files_it_validated():
+    leads = _leads(OwnerId="Ana Diligent")
+    result = validate_new_rows(leads, RAW_SUITES["salesforce_leads"](), KEY, RAW_PARAMETERS, [3, 4])
+    assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)
+    assert "`Ana Diligent`" in result.metadata["failed_expectations"].value
+    assert (result.metadata["file_ids"].value, result.metadata[BLOCKED_FILES].value) == ([3, 4], [3, 4])
+
+
+def test_a_warning_blocks_no_file():
+    leads = _leads(Email="nobody")
+    result = validate_new_rows(leads, RAW_SUITES["salesforce_leads"](), KEY, RAW_PARAMETERS, [3])
+    assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.WARN)
+    assert result.metadata[BLOCKED_FILES].value == []

@@ -131,3 +131,14 @@ def test_second_run_on_the_same_files_changes_nothing(first_run, module_radar_en
 
     assert _marts(module_radar_env.warehouse) == marts_before
     assert query(module_radar_env.warehouse, RAW_COUNTS) == raw_before
+
+
+def test_the_gx_suites_pass_on_the_marts_after_the_build(first_run):
+    gx = {
+        e.asset_key.to_user_string(): e for e in first_run.get_asset_check_evaluations()
+        if e.check_name == "gx_expectations" and e.asset_key.path[0] == "marts"
+    }
+    assert {key: (e.passed, e.metadata["rows_validated"].value) for key, e in gx.items()} == {
+        "marts/lead_aging": (True, 9),
+        "marts/follow_up_coverage_daily": (True, 32),
+    }

@@ -12,6 +12,7 @@ import great_expectations as gx
 import pandas as pd
 
 from expectations.validate import ERROR, SuiteResult, validate
+from ingest.schema import RAW_SCHEMA, RAW_TABLES
 
 GX_CHECK = "gx_expectations"
 BLOCKED_FILES = "blocked_file_ids"
@@ -77,3 +78,9 @@ def blocked_file_ids(instance: dg.DagsterInstance, check_key: dg.AssetCheckKey) 
             blocked = evaluation.metadata.get(BLOCKED_FILES)
             return list(blocked.value) if blocked is not None else []
     return []
+
+
+def blocked_raw_files(instance: dg.DagsterInstance) -> dict[str, list[int]]:
+    """Raw table -> the files its check blocks, for every raw table that has any."""
+    keys = [dg.AssetCheckKey(dg.AssetKey([RAW_SCHEMA, t.name]), GX_CHECK) for t in RAW_TABLES]
+    return {k.asset_key.to_user_string(): ids for k in keys if (ids := blocked_file_ids(instance, k))}

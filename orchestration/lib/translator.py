@@ -10,13 +10,10 @@ from ingest.schema import RAW_SCHEMA
 
 # A model rebuilds after any of its upstream assets updates: only the part of the graph below the raw tables
 # that received files. Unlike eager(), it does not build a model merely because it is missing (before any data
-# arrived there is nothing to build from); like eager(), it waits until everything it reads exists. Nor does
-# it build on an upstream whose blocking check failed (a raw Great Expectations error suite, an error-severity
-# dbt test) until that check passes again: in a run, a failed blocking check already stops what is downstream.
+# arrived there is nothing to build from); like eager(), it waits until everything it reads exists.
 FOLLOWS_UPSTREAM = (
     dg.AutomationCondition.any_deps_updated().since_last_handled()
     & ~dg.AutomationCondition.any_deps_missing()
-    & dg.AutomationCondition.all_deps_blocking_checks_passed()
     & ~dg.AutomationCondition.any_deps_in_progress()
     & ~dg.AutomationCondition.in_progress()
 ).with_label("follows_upstream")

@@ -115,12 +115,3 @@ def test_checks_that_read_the_warehouse_are_in_the_one_writer_pool():
         "marts/lead_aging", "marts/follow_up_coverage_daily"
     }
     assert all(c.node_def.pool == "warehouse" for c in checks)
-
-
-def _labels(condition: dg.AutomationCondition) -> set[str | None]:
-    return {condition.get_label()}.union(*(_labels(child) for child in condition.children))
-
-
-def test_models_wait_for_their_upstream_blocking_checks_under_automation():
-    condition = _graph().get(dg.AssetKey(["staging", "stg_salesforce__leads"])).automation_condition
-    assert "all_deps_blocking_checks_passed" in _labels(condition)

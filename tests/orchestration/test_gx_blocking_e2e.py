@@ -1,6 +1,6 @@
 """A landed row the loader accepts but a raw error expectation rejects, through Dagster: the check fails
-naming the expectation, and it blocks the models downstream in that run and in the next one, until the
-file's rows leave raw."""
+naming the expectation, and it blocks every build of the models, in that run and later ones, until the file's
+rows leave raw."""
 
 from dataclasses import dataclass
 
@@ -8,6 +8,7 @@ import dagster as dg
 import pytest
 
 from ingest.loader import connect, forget_file
+from orchestration.definitions import defs
 from orchestration.runner import run_pipeline
 
 pytestmark = pytest.mark.slow
@@ -25,6 +26,7 @@ DOWNSTREAM = ("staging/", "intermediate/", "marts/", "serving/")
 class Runs:
     blocked: dg.ExecuteInProcessResult
     again: dg.ExecuteInProcessResult
+    daily_while_blocked: dg.ExecuteInProcessResult
     after_forgetting: dg.ExecuteInProcessResult
     bad_file_id: int
 
@@ -45,9 +47,10 @@ def runs(module_radar_env, instance) -> Runs:
     bad = module_radar_env.landing / "salesforce" / BAD_FILE
     bad.write_text(BAD_LEADS)
     blocked, again = run_pipeline(instance), run_pipeline(instance)
+    daily = defs().resolve_job_def("daily_marts_job").execute_in_process(instance=instance, raise_on_error=False)
     bad.unlink()
     bad_file_id = _forget(module_radar_env.warehouse)
-    return Runs(blocked, again, run_pipeline(instance), bad_file_id)
+    return Runs(blocked, again, daily, run_pipeline(instance), bad_file_id)
 
 
 def _gx_leads(result: dg.ExecuteInProcessResult):
@@ -91,6 +94,16 @@ def test_a_run_with_nothing_new_is_blocked_by_the_same_file(runs):
     evaluation = _gx_leads(runs.again)
     assert not evaluation.passed and runs.bad_file_id in evaluation.metadata["file_ids"].value
     assert not runs.again.success and _downstream_materialized(runs.again) == set()
+
+
+def test_a_rebuild_without_ingest_refuses_to_build_while_files_are_blocked(runs):
+    """What the daily schedule and automation launch: the dbt step fails before dbt starts."""
+    assert not runs.daily_while_blocked.success
+    assert runs.daily_while_blocked.get_failed_step_keys() == {"follow_up_radar_dbt"}
+    failure = runs.daily_while_blocked.get_step_failure_events()[0].step_failure_data
+    assert "raw/salesforce_leads: file_id" in failure.user_failure_data.description
+    assert runs.bad_file_id in failure.user_failure_data.metadata["blocked_file_ids"].value["raw/salesforce_leads"]
+    assert _downstream_materialized(runs.daily_while_blocked) == set()
 
 
 def test_once_the_rows_left_raw_the_check_passes_and_the_marts_build(runs):

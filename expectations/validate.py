@@ -1,7 +1,9 @@
 """Validate a pandas DataFrame against a suite in an ephemeral GX context; a plain result comes back.
 
-GX takes ~3.5 s to import; the context, its pandas datasource and one dataframe asset per suite are built once
-per process and reused (they hold no data: the frame is handed over per validation, ~30-50 ms each).
+GX takes 3.5-4.5 s to import (once per process); building the context is ~20 ms. The context, its pandas
+datasource and one dataframe asset per suite are built once per process and reused: they hold no data, the frame
+is handed over per validation. Measured: 20-170 ms per raw suite on the demo's tables (10 to 6,000 rows),
+about 0.2-0.3 s per mart suite on 2,000-3,000 rows.
 """
 
 from dataclasses import dataclass

@@ -99,3 +99,26 @@ def test_event_driven_operation_is_on_by_default():
     assert alerts.automation_condition.get_label() == "follows_upstream"
     measured = graph.get(dg.AssetKey(["monitoring", "measure_history"])).parent_keys
     assert {k.to_user_string() for k in measured} >= {"marts/follow_up_coverage_daily", "marts/lead_aging"}
+
+
+GX_BLOCKING = {
+    "raw/salesforce_leads", "raw/salesforce_tasks", "raw/salesforce_users", "raw/salesforce_lead_history",
+    "raw/mailbox_messages",
+}
+
+
+def test_a_gx_check_on_every_raw_table_and_headline_mart_blocking_where_its_suite_has_errors():
+    graph = _graph()
+    checks = {k.asset_key.to_user_string(): graph.get(k) for k in graph.asset_check_keys if k.name == "gx_expectations"}
+    assert set(checks) == {f"raw/{t.name}" for t in RAW_TABLES} | {"marts/lead_aging", "marts/follow_up_coverage_daily"}
+    assert {key for key, check in checks.items() if check.blocking} == GX_BLOCKING
+    # No automation condition of their own: they ride along with their asset's materialization.
+    assert all(check.automation_condition is None for check in checks.values())
+
+
+def test_checks_that_read_the_warehouse_are_in_the_one_writer_pool():
+    checks = defs().asset_checks
+    assert {key.asset_key.to_user_string() for c in checks for key in c.check_keys} == {
+        "marts/lead_aging", "marts/follow_up_coverage_daily"
+    }
+    assert all(c.node_def.pool == "warehouse" for c in checks)

@@ -4,6 +4,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtCliRuntimeError, DbtCliResource, dbt_assets
 
 from orchestration.lib.dbt_project import DBT_PROJECT, ensure_manifest
+from orchestration.lib.gx_checks import blocked_raw_files
 from orchestration.lib.pools import WAREHOUSE_POOL, retry_if_locked
 from orchestration.lib.radar_settings import RadarSettings
 from orchestration.lib.table_metadata import with_table_metadata
@@ -21,6 +22,7 @@ def follow_up_radar_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, 
 
     dbt unit tests check the SQL, not the data: they run in the test suite, not in every pipeline run.
     """
+    _refuse_blocked_raw_files(context.instance)
     as_of = radar.resolve_as_of()
     context.log.info(f"dbt build as of {as_of:%Y-%m-%d %H:%M:%S} UTC")
     dbt_vars = json.dumps({"as_of": as_of.strftime("%Y-%m-%d %H:%M:%S")})
@@ -37,3 +39,17 @@ def follow_up_radar_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, 
     )
     if failure is not None:
         raise failure
+
+
+def _refuse_blocked_raw_files(instance: dg.DagsterInstance) -> None:
+    """The staging views read raw as it is: while a raw Great Expectations error suite blocks files, no build of
+    any model may run (in the run that loaded them the failed blocking check already stops this step; this also
+    holds for automation, the daily rebuild and a materialization started by hand)."""
+    blocked = blocked_raw_files(instance)
+    if blocked:
+        listed = "; ".join(f"{table}: file_id {', '.join(map(str, ids))}" for table, ids in blocked.items())
+        raise dg.Failure(
+            description=f"raw files blocked by a failed gx_expectations check ({listed}); see the check's metadata",
+            metadata={"blocked_file_ids": dg.MetadataValue.json(blocked)},
+            allow_retries=False,
+        )

@@ -2,9 +2,14 @@
 
 import dagster as dg
 import duckdb
+import pandas as pd
 
-from ingest.loader import FileOutcome, connect, load_source
+from expectations.suites import RAW_SUITES, raw_parameters
+from expectations.validate import has_errors
+from ingest.loader import TABLES, FileOutcome, connect, load_source
 from ingest.schema import RAW_SCHEMA, RAW_TABLES, RawTable
+from orchestration import settings
+from orchestration.lib.gx_checks import GX_CHECK, blocked_file_ids, validate_new_rows
 from orchestration.lib.pools import WAREHOUSE_POOL, retry_if_locked
 from orchestration.lib.radar_settings import RadarSettings
 
@@ -38,6 +43,32 @@ def _check_spec(table: RawTable) -> dg.AssetCheckSpec:
         asset=[RAW_SCHEMA, table.name],
         description="Warns when a file of this run failed or had rejected rows (see raw._files, raw._rejected_rows).",
     )
+
+
+def _gx_check_spec(table: RawTable) -> dg.AssetCheckSpec:
+    """Blocking when the table's suite has error expectations: the models below do not build on such rows."""
+    return dg.AssetCheckSpec(
+        GX_CHECK,
+        asset=[RAW_SCHEMA, table.name],
+        blocking=has_errors(RAW_SUITES[table.name]()),
+        description=f"The Great Expectations suite `{table.name}` on the rows loaded by this run.",
+    )
+
+
+def _files_to_validate(instance: dg.DagsterInstance, table: RawTable, outcomes: list[FileOutcome]) -> list[int]:
+    """This run's files of the table, and the files its check blocked before."""
+    new = {o.file_id for o in outcomes if table.name in o.tables and o.status != "failed"}
+    blocked = blocked_file_ids(instance, dg.AssetCheckKey(dg.AssetKey([RAW_SCHEMA, table.name]), GX_CHECK))
+    return sorted(new | set(blocked))
+
+
+def _rows(con: duckdb.DuckDBPyConnection, table: RawTable, file_ids: list[int]) -> pd.DataFrame:
+    return con.execute(f"select * from {table.qualified} where list_contains(?::BIGINT[], _file_id)", [file_ids]).df()
+
+
+def _gx_check(table: RawTable, file_ids: list[int], rows: pd.DataFrame) -> dg.AssetCheckResult:
+    key, suite = dg.AssetKey([RAW_SCHEMA, table.name]), RAW_SUITES[table.name]()
+    return validate_new_rows(rows, suite, key, raw_parameters(load_time=settings.utc_now()), file_ids)
 
 
 def _reasons(outcomes: list[FileOutcome]) -> dg.MetadataValue:
@@ -84,7 +115,7 @@ def _ingest_asset(source: str) -> dg.AssetsDefinition:
     @dg.multi_asset(
         name=f"{source}_files",
         specs=[_spec(t) for t in tables],
-        check_specs=[_check_spec(t) for t in tables],
+        check_specs=[spec for t in tables for spec in (_check_spec(t), _gx_check_spec(t))],
         pool=WAREHOUSE_POOL,
     )
     def _load(context: dg.AssetExecutionContext, radar: RadarSettings):
@@ -96,12 +127,15 @@ def _ingest_asset(source: str) -> dg.AssetsDefinition:
         try:
             outcomes = load_source(con, radar.landing_path, source)
             counts = {t.name: con.execute(f"select count(*) from {t.qualified}").fetchone()[0] for t in tables}
+            to_validate = {t.name: _files_to_validate(context.instance, t, outcomes) for t in tables}
+            rows = {name: _rows(con, TABLES[name], file_ids) for name, file_ids in to_validate.items()}
         finally:
             con.close()
         context.log.info(f"{source}: {len(outcomes)} new file(s) from {radar.landing_path / source}")
         for table in tables:
             yield _materialization(table, outcomes, counts[table.name])
             yield _files_check(table, outcomes)
+            yield _gx_check(table, to_validate[table.name], rows[table.name])
 
     _load.__doc__ = SOURCE_DESCRIPTIONS[source]
     return _load

@@ -1,0 +1,62 @@
+"""Building blocks the suites share: severities, id and email formats, the not-in-the-future bound.
+
+Severity rule. ERROR (GX `critical`) for a raw problem that would silently change the marts' figures: a
+malformed id that keys or joins a row (a shifted column, the wrong object in a file, ids eaten by a
+spreadsheet) or a timestamp after the load time (a time-zone or clock fault) on a field that places a lead,
+touch or response in time. Those checks block the models downstream. WARN (GX `warning`) for everything else:
+problems that lose detail for a row (a malformed or missing email, an unknown event type), and every check on
+the marts, which are already built when they run.
+"""
+
+from datetime import datetime, timedelta
+
+import great_expectations.expectations as gxe
+from great_expectations.expectations.metadata_types import FailureSeverity
+
+ERROR = FailureSeverity.CRITICAL
+WARN = FailureSeverity.WARNING
+
+# Salesforce ids: a 3-character key prefix, then 12 alphanumerics (15 in all), plus a 3-character
+# case-safe suffix in the 18-character form.
+LEAD_PREFIX, TASK_PREFIX, USER_PREFIX, LEAD_HISTORY_PREFIX = "00Q", "00T", "005", "017"
+CONTACT_PREFIX, QUEUE_PREFIX = "003", "00G"
+
+# One @, no blanks, a dot in the domain: what a lower(trim()) match in staging can still rely on.
+EMAIL_REGEX = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
+
+# Run-time parameter of every raw suite: the load time plus a small tolerance for clock skew.
+NOT_AFTER = "not_after"
+FUTURE_TOLERANCE = timedelta(minutes=15)
+
+
+def sf_id_regex(*prefixes: str) -> str:
+    return rf"^(?:{'|'.join(prefixes)})[A-Za-z0-9]{{12}}(?:[A-Za-z0-9]{{3}})?$"
+
+
+def sf_id(column: str, *prefixes: str, severity: FailureSeverity = ERROR) -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToMatchRegex(column=column, regex=sf_id_regex(*prefixes), severity=severity)
+
+
+def email(column: str) -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToMatchRegex(column=column, regex=EMAIL_REGEX, severity=WARN)
+
+
+def not_null(column: str, severity: FailureSeverity) -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToNotBeNull(column=column, severity=severity)
+
+
+def not_future(column: str, severity: FailureSeverity = ERROR) -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToBeBetween(column=column, max_value={"$PARAMETER": NOT_AFTER}, severity=severity)
+
+
+def non_negative(column: str) -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, severity=WARN)
+
+
+def one_of(column: str, values: tuple[str, ...], severity: FailureSeverity = WARN) -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToBeInSet(column=column, value_set=list(values), severity=severity)
+
+
+def raw_parameters(load_time: datetime) -> dict[str, datetime]:
+    """The raw suites' run-time parameters for a load at `load_time` (naive UTC)."""
+    return {NOT_AFTER: load_time + FUTURE_TOLERANCE}

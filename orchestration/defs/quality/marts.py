@@ -1,0 +1,56 @@
+"""Great Expectations suites on the headline marts. The checks have no automation condition of their own, so
+they run with the marts' materialization wherever it happens: radar_job, the daily rebuild and automation."""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import dagster as dg
+import duckdb
+
+from expectations.suites import MART_SUITES
+from expectations.suites.lead_aging import EXPECTED_ROWS, EXPECTED_ROWS_SQL
+from expectations.validate import validate
+from orchestration.lib.gx_checks import GX_CHECK, check_result
+from orchestration.lib.pools import WAREHOUSE_POOL, retry_if_locked
+from orchestration.lib.radar_settings import RadarSettings
+
+MART_SCHEMA = "marts"
+Parameters = Callable[[duckdb.DuckDBPyConnection, datetime], dict[str, Any]]
+
+
+def _lead_aging_parameters(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, Any]:
+    return {EXPECTED_ROWS: con.execute(EXPECTED_ROWS_SQL, [as_of]).fetchone()[0]}
+
+
+def _no_parameters(_con: duckdb.DuckDBPyConnection, _as_of: datetime) -> dict[str, Any]:
+    return {}
+
+
+def _mart_check(name: str, parameters: Parameters) -> dg.AssetChecksDefinition:
+    key = dg.AssetKey([MART_SCHEMA, name])
+
+    @dg.asset_check(
+        asset=key,
+        name=GX_CHECK,
+        description=f"The Great Expectations suite `{name}` on the whole mart, at the run's as-of time.",
+        pool=WAREHOUSE_POOL,  # it reads the warehouse: no writer may run meanwhile
+    )
+    def _check(context: dg.AssetCheckExecutionContext, radar: RadarSettings) -> dg.AssetCheckResult:
+        try:
+            con = duckdb.connect(str(radar.warehouse_path), read_only=True)
+        except duckdb.IOException as error:
+            retry_if_locked(error, context.op_execution_context)
+            raise
+        try:
+            frame = con.execute(f"select * from {MART_SCHEMA}.{name}").df()
+            values = parameters(con, radar.resolve_as_of())
+        finally:
+            con.close()
+        return check_result(validate(frame, MART_SUITES[name](), values), key)
+
+    return _check
+
+
+lead_aging_gx = _mart_check("lead_aging", _lead_aging_parameters)
+follow_up_coverage_daily_gx = _mart_check("follow_up_coverage_daily", _no_parameters)

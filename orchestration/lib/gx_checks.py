@@ -1,0 +1,86 @@
+"""Great Expectations results as Dagster asset check results (dagster-ge supports only GX < 1).
+
+A failed suite's check carries the suite's worst severity (ERROR when any error expectation failed, else
+WARN) and lists every failed expectation with sample unexpected values, as a Markdown table and as JSON.
+"""
+
+from dataclasses import asdict
+from typing import Any
+
+import dagster as dg
+import great_expectations as gx
+import pandas as pd
+
+from expectations.validate import ERROR, SuiteResult, validate
+from ingest.schema import RAW_SCHEMA, RAW_TABLES
+
+GX_CHECK = "gx_expectations"
+BLOCKED_FILES = "blocked_file_ids"
+_SEVERITIES = {ERROR: dg.AssetCheckSeverity.ERROR}
+# Completed evaluations are looked for among this many latest executions (planned ones carry no result).
+_HISTORY = 10
+
+
+def _markdown(result: SuiteResult) -> str:
+    if result.passed:
+        return f"all expectations of `{result.suite}` passed on {result.rows} rows"
+    lines = ["| expectation | column | severity | unexpected | samples |", "|---|---|---|---|---|"]
+    for f in result.failures:
+        found = f.unexpected_count if f.unexpected_count is not None else f"observed {f.observed}"
+        samples = ", ".join(f"`{s}`" for s in f.samples)
+        lines.append(f"| {f.expectation} | {f.column or ''} | {f.severity} | {found} | {samples} |")
+    return "\n".join(lines)
+
+
+def check_result(
+    result: SuiteResult, asset_key: dg.AssetKey, check_name: str = GX_CHECK, metadata: dict[str, Any] | None = None
+) -> dg.AssetCheckResult:
+    """One asset check result for a whole suite's validation."""
+    return dg.AssetCheckResult(
+        asset_key=asset_key,
+        check_name=check_name,
+        passed=result.passed,
+        severity=_SEVERITIES.get(result.severity, dg.AssetCheckSeverity.WARN),
+        metadata={
+            "suite": result.suite,
+            "rows_validated": result.rows,
+            "failed_expectations": dg.MetadataValue.md(_markdown(result)),
+            "failures": dg.MetadataValue.json([asdict(f) for f in result.failures]),
+            **(metadata or {}),
+        },
+    )
+
+
+def validate_new_rows(
+    frame: pd.DataFrame,
+    suite: gx.ExpectationSuite,
+    asset_key: dg.AssetKey,
+    parameters: dict[str, Any],
+    file_ids: list[int],
+) -> dg.AssetCheckResult:
+    """Validate the rows of the files `file_ids`; no rows pass without running GX ("no new rows"). When an
+    error expectation fails, the files are recorded as blocked (see blocked_file_ids)."""
+    result = validate(frame, suite, parameters) if not frame.empty else SuiteResult(suite.name, 0, ())
+    blocked = file_ids if not result.passed and result.severity == ERROR else []
+    metadata = {"file_ids": dg.MetadataValue.json(file_ids), BLOCKED_FILES: dg.MetadataValue.json(blocked)}
+    if frame.empty:
+        metadata["failed_expectations"] = dg.MetadataValue.md("no new rows")
+    return check_result(result, asset_key, metadata=metadata)
+
+
+def blocked_file_ids(instance: dg.DagsterInstance, check_key: dg.AssetCheckKey) -> list[int]:
+    """The files the check's latest completed evaluation blocked. They are validated again with the new
+    files, so neither a retry of the failed run nor a later run passes them by while their rows are in raw."""
+    storage = instance.event_log_storage
+    for record in storage.get_asset_check_execution_history(check_key, limit=_HISTORY):
+        evaluation = record.event.asset_check_evaluation if record.event else None
+        if evaluation is not None:
+            blocked = evaluation.metadata.get(BLOCKED_FILES)
+            return list(blocked.value) if blocked is not None else []
+    return []
+
+
+def blocked_raw_files(instance: dg.DagsterInstance) -> dict[str, list[int]]:
+    """Raw table -> the files its check blocks, for every raw table that has any."""
+    keys = [dg.AssetCheckKey(dg.AssetKey([RAW_SCHEMA, t.name]), GX_CHECK) for t in RAW_TABLES]
+    return {k.asset_key.to_user_string(): ids for k in keys if (ids := blocked_file_ids(instance, k))}

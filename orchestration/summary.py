@@ -106,7 +106,21 @@ def check_lines(evaluations: Sequence[dg.AssetCheckEvaluation]) -> str:
     for e in sorted(failed, key=lambda e: (e.asset_key.to_user_string(), e.check_name)):
         severity = e.severity.value if e.severity else "ERROR"
         lines.append(f"  {severity}: {e.asset_key.to_user_string()} {e.check_name}")
+        lines += [f"    {line}" for line in _expectation_lines(e)]
     return "\n".join(lines)
+
+
+def _expectation_lines(evaluation: dg.AssetCheckEvaluation) -> list[str]:
+    """A failed Great Expectations check's failed expectations, with a few of the values that failed them."""
+    failures = evaluation.metadata.get("failures")
+    lines = []
+    for f in failures.value if failures is not None else []:
+        column = f"({f['column']})" if f.get("column") else ""
+        count = f.get("unexpected_count")
+        found = f"{count} unexpected" if count is not None else f"observed {f.get('observed')}"
+        samples = f", e.g. {', '.join(map(repr, f['samples'][:3]))}" if f.get("samples") else ""
+        lines.append(f"{f['severity']} {f['expectation']}{column}: {found}{samples}")
+    return lines
 
 
 def _section(

@@ -98,6 +98,8 @@ def _judge(con: duckdb.DuckDBPyConnection, measure: Measure, as_of: datetime, no
                          j.state, j.score, j.baseline_median, measure.severity, as_of, now])
         if day is not None:
             latest.append(Evaluation(measure, scope, judge_all(values, [day], measure.threshold, measure.drift)[0]))
+    gone = [s for s in lifecycle.firing_scopes(con, measure.name, measure.scope) if s not in series]
+    latest += [Evaluation(measure, s, Judgement(day, None, None, None, lifecycle.GONE)) for s in gone if day]
     if rows:
         history = pd.DataFrame(rows, columns=list(MEASURE_HISTORY_COLUMNS))  # noqa: F841 (read by the SQL below)
         con.execute(f"insert or replace into {MEASURE_HISTORY} by name select * from history")
@@ -135,6 +137,8 @@ def _summary(measure: Measure, label: str, j: Judgement, status: str) -> str:
     bounds = [f">= {format_value(measure.name, j.expected_low)}" if j.expected_low is not None else "",
               f"<= {format_value(measure.name, j.expected_high)}" if j.expected_high is not None else ""]
     expected = " and ".join(b for b in bounds if b) or "no bound yet"
-    verb = "is back in range" if status == RESOLVED else "is out of range"
+    verb = "is out of range"
+    if status == RESOLVED:
+        verb = "is no longer measured (no rows for it)" if j.state == lifecycle.GONE else "is back in range"
     who = "the company" if measure.scope == "company" else f"{measure.scope} {label}"
     return f"{measure.name} for {who} {verb}: {value} on {j.day} (expected {expected})"

@@ -15,6 +15,9 @@ from orchestration.alerting.notification import FIRING, RESOLVED, Notification
 from orchestration.alerting.store import ALERTS, DELIVERIES
 
 OPEN, UPDATE, REMIND, RESOLVE = "open", "update", "remind", "resolve"
+# The state of a scope the measure no longer has at all (a rep who left, a renamed team): its incident resolves,
+# where a day without data (no_data) leaves it as it is.
+GONE = "gone"
 
 
 @dataclass(frozen=True)
@@ -31,13 +34,20 @@ def step(incident: OpenIncident | None, state: str, as_of: datetime, reminder_ho
         if reminder_hours and as_of - incident.last_notified_at >= timedelta(hours=reminder_hours):
             return REMIND
         return UPDATE
-    if state in (OK, NOT_ARMED) and incident is not None:
+    if state in (OK, NOT_ARMED, GONE) and incident is not None:
         return RESOLVE
     return None  # no data: nothing is known, nothing changes
 
 
 def dedup_key(measure: str, scope_type: str, scope: str) -> str:
     return f"follow-up-radar/{measure}/{scope_type}/{scope}"
+
+
+def firing_scopes(con: duckdb.DuckDBPyConnection, measure: str, scope_type: str) -> list[str]:
+    return [row[0] for row in con.execute(
+        f"select scope from {ALERTS} where status = 'firing' and measure = ? and scope_type = ? order by scope",
+        [measure, scope_type],
+    ).fetchall()]
 
 
 def open_incident(con: duckdb.DuckDBPyConnection, key: str) -> OpenIncident | None:

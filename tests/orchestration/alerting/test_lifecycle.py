@@ -238,3 +238,19 @@ def test_a_measure_that_cannot_be_computed_is_reported_and_the_others_still_aler
     assert list(outcome.errors) == ["outbound_touches:company"]
     assert "touches" in outcome.errors["outbound_touches:company"]
     assert TEAM_KEY in {b["dedup_key"] for b in channels["webhook"].accepted}
+
+
+def test_an_incident_of_a_scope_that_disappears_resolves_instead_of_firing_forever(tmp_path, channels):
+    story = incident_story()
+    warehouse = build(tmp_path / "w.duckdb", story)
+    step_through(warehouse, story, range(40, INCIDENT[0] + 1))
+    with duckdb.connect(str(warehouse)) as con:  # U1 leaves the company: the mart no longer has them
+        con.execute("delete from marts.follow_up_coverage_daily where owner_id = 'U1'")
+    step_through(warehouse, story, range(INCIDENT[0] + 1, INCIDENT[0] + 2))
+    assert [b["status"] for b in bodies_for(channels["webhook"], REP_KEY)] == ["firing", "resolved"]
+    resolved = bodies_for(channels["webhook"], REP_KEY)[1]
+    assert "no longer measured" in resolved["summary"]
+    assert rows(warehouse, f"select status from monitoring.alerts where dedup_key = '{REP_KEY}'") == [("resolved",)]
+    incident = lifecycle.OpenIncident("i", datetime(2024, 1, 1))
+    assert lifecycle.step(incident, lifecycle.GONE, datetime(2024, 1, 2), None) == lifecycle.RESOLVE
+    assert lifecycle.step(None, lifecycle.GONE, datetime(2024, 1, 2), None) is None

@@ -42,12 +42,21 @@ def _run(args: argparse.Namespace) -> int:
     settings.export_defaults()
     settings.prepare_dagster_home()
 
+    import dagster as dg
+
+    from orchestration.alerting.notification import FIRING, RESOLVED
+    from orchestration.defs.alerts.sensors import ALERTED_TAG, notify_run
     from orchestration.runner import run_pipeline
     from orchestration.summary import published_lines, render
 
-    result = run_pipeline()
+    with dg.DagsterInstance.get() as instance:
+        result = run_pipeline(instance, tags={ALERTED_TAG: "true"})  # no daemon needed: this process alerts
+        failure = "" if result.success else (result.get_run_failure_event().message or "")
+        sent = notify_run(instance, result.dagster_run, RESOLVED if result.success else FIRING, failure)
     print(render(settings.warehouse_path(), as_of, result.get_asset_check_evaluations(), result.run_id))
     print(published_lines(settings.serving_db_path(), settings.serving_dir()))
+    if sent:
+        print("\nPipeline-run alerts: " + "; ".join(sent))
     if not result.success:
         print("\nThe run failed: see the errors above, or the run in the Dagster UI (make ui).", file=sys.stderr)
         return 1

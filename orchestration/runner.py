@@ -6,11 +6,13 @@ import dagster as dg
 RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
-def run_pipeline(instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
+def run_pipeline(
+    instance: dg.DagsterInstance | None = None, tags: dict[str, str] | None = None
+) -> dg.ExecuteInProcessResult:
     from orchestration.definitions import defs
 
     job = defs().resolve_job_def("radar_job")
     if instance is not None:
-        return job.execute_in_process(RUN_CONFIG, instance=instance, raise_on_error=False)
+        return job.execute_in_process(RUN_CONFIG, instance=instance, raise_on_error=False, tags=tags)
     with dg.DagsterInstance.get() as local:
-        return job.execute_in_process(RUN_CONFIG, instance=local, raise_on_error=False)
+        return job.execute_in_process(RUN_CONFIG, instance=local, raise_on_error=False, tags=tags)

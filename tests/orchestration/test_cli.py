@@ -101,6 +101,24 @@ def test_run_prints_the_summary_for_the_given_landing_warehouse_and_as_of(tmp_pa
     assert any("rep Ben Shiny" in line and "not_armed" in line for line in lines)
 
 
+def test_a_failed_run_pages_once_per_streak_and_the_next_good_run_resolves(tmp_path: Path):
+    landing = tmp_path / "landing"
+    shutil.copytree(HANDMADE_LANDING, landing)
+    (tmp_path / "not-a-folder").touch()
+    broken = tmp_path / "not-a-folder" / "radar.duckdb"  # the warehouse cannot be created: ingest fails
+    with receiver() as hook:
+        env = {"RADAR_LANDING_DIR": str(landing), "DAGSTER_HOME": str(tmp_path / "home"),
+               "RADAR_ALERT_WEBHOOK_URL": hook.url, "RADAR_AS_OF": "2024-03-12 12:00:00"}
+        failed = [_radar("run", "--warehouse", str(broken), env=env) for _ in range(2)]
+        good = _radar("run", "--warehouse", str(tmp_path / "radar.duckdb"), env=env)
+    assert [done.returncode for done in failed] == [1, 1] and good.returncode == 0, good.stderr[-2000:]
+    runs = [b for b in hook.accepted if b["measure"] == "pipeline_run"]
+    assert [b["status"] for b in runs] == ["firing", "resolved"]
+    assert {b["dedup_key"] for b in runs} == {"follow-up-radar/pipeline_run/job/radar_job"}
+    assert "Pipeline-run alerts: firing alert for run" in failed[0].stdout
+    assert "Pipeline-run alerts" not in failed[1].stdout  # the same streak: nothing new
+
+
 def test_measures_explains_when_nothing_is_published_yet(tmp_path: Path):
     done = _radar("measures", "--serving-db", str(tmp_path / "serving.duckdb"), env={})
     assert done.returncode == 2

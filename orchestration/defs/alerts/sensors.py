@@ -1,5 +1,6 @@
 """Pipeline-run alerts: when a run fails (a dbt error, a blocking check, a crash) the measures after it are not
-evaluated, so the failure itself is sent to the alert channels; the next success resolves it."""
+evaluated, so the failure itself is sent to the alert channels; the next success resolves it. The sensors run in
+the Dagster daemon; `radar run`, which runs in-process, sends its own and tags the run so the sensors skip it."""
 
 import dagster as dg
 
@@ -10,27 +11,36 @@ from orchestration.alerting.notification import FIRING, RESOLVED
 from orchestration.alerting.run_alerts import run_notification, should_notify
 from orchestration.settings import utc_now
 
+ALERTED_TAG = "follow-up-radar/run-alert-sent"
 
-def _previous_status(context: dg.RunStatusSensorContext) -> str | None:
-    run = context.dagster_run
-    runs = context.instance.get_runs(filters=dg.RunsFilter(job_name=run.job_name), limit=20)  # newest first
+
+def _previous_status(instance: dg.DagsterInstance, run: dg.DagsterRun) -> str | None:
+    runs = instance.get_runs(filters=dg.RunsFilter(job_name=run.job_name), limit=20)  # newest first
     ids = [r.run_id for r in runs]
     earlier = runs[ids.index(run.run_id) + 1:] if run.run_id in ids else runs
     finished = [r for r in earlier if r.status in (dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE)]
     return finished[0].status.value if finished else None
 
 
-def _notify(context: dg.RunStatusSensorContext, status: str, message: str = "") -> None:
-    run = context.dagster_run
-    if not should_notify(status, _previous_status(context)):
-        return
+def notify_run(instance: dg.DagsterInstance, run: dg.DagsterRun, status: str, message: str = "") -> list[str]:
+    """Send the run's firing or resolved alert when it starts or ends a streak of failures; say what was sent."""
+    if not should_notify(status, _previous_status(instance, run)):
+        return []
     notification = run_notification(status, run.job_name, run.run_id, utc_now(), AlertSettings.from_env(), message)
+    said = []
     for channel in configured_channels():
         sent = send_now(channel, notification)
-        if sent.ok:
-            context.log.info(f"{status} alert for run {run.run_id} sent to {channel.name}")
-        else:
-            context.log.warning(f"{status} alert for run {run.run_id} not delivered to {channel.name}: {sent.error}")
+        said.append(f"{status} alert for run {run.run_id} " + (
+            f"sent to {channel.name}" if sent.ok else f"not delivered to {channel.name}: {sent.error}"
+        ))
+    return said
+
+
+def _notify(context: dg.RunStatusSensorContext, status: str, message: str = "") -> None:
+    if context.dagster_run.tags.get(ALERTED_TAG):
+        return  # its own process (radar run) sends it
+    for line in notify_run(context.instance, context.dagster_run, status, message):
+        context.log.info(line)
 
 
 @dg.run_failure_sensor(

@@ -4,7 +4,7 @@ import dagster as dg
 import pytest
 
 from orchestration.alerting.run_alerts import should_notify
-from orchestration.defs.alerts.sensors import run_failure_alert_sensor, run_recovery_alert_sensor
+from orchestration.defs.alerts.sensors import ALERTED_TAG, run_failure_alert_sensor, run_recovery_alert_sensor
 from tests.orchestration.alerting.receiver import receiver
 
 
@@ -19,9 +19,9 @@ def radar_like_job():
     _step()
 
 
-def _run_and_sense(instance: dg.DagsterInstance, fail: bool) -> None:
+def _run_and_sense(instance: dg.DagsterInstance, fail: bool, tags: dict | None = None) -> None:
     result = radar_like_job.execute_in_process(
-        run_config={"ops": {"_step": {"config": {"fail": fail}}}}, instance=instance, raise_on_error=False
+        run_config={"ops": {"_step": {"config": {"fail": fail}}}}, instance=instance, raise_on_error=False, tags=tags
     )
     event = result.get_run_failure_event() if fail else result.get_run_success_event()
     context = dg.build_run_status_sensor_context(
@@ -50,3 +50,10 @@ def test_failures_fire_once_and_the_next_success_resolves(monkeypatch: pytest.Mo
     assert firing["dedup_key"] == resolved["dedup_key"] == "follow-up-radar/pipeline_run/job/radar_like_job"
     assert firing["summary"].startswith("pipeline run of radar_like_job failed:")
     assert firing["run_url"].startswith("http://127.0.0.1:3000/runs/")
+
+
+def test_the_sensors_leave_a_run_to_the_process_that_alerts_for_it(monkeypatch: pytest.MonkeyPatch):
+    with receiver() as hook, dg.instance_for_test() as instance:
+        monkeypatch.setenv("RADAR_ALERT_WEBHOOK_URL", hook.url)
+        _run_and_sense(instance, fail=True, tags={ALERTED_TAG: "true"})
+    assert hook.accepted == []

@@ -9,7 +9,7 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from orchestration.alerting.notification import FIRING, RESOLVED, TEST, Notification, format_value
+from orchestration.alerting.notification import FIRING, RESOLVED, TEST, Notification, expected_text, format_value
 
 PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue"
 TIMEOUT_SECONDS = 10
@@ -80,7 +80,7 @@ def slack_body(n: Notification) -> dict:
     title = f"{n.status.upper()}{' (reminder)' if n.reminder else ''}: {n.measure} for {n.scope_label}"
     fields = [
         ("Value", format_value(n.measure, n.value)),
-        ("Expected", _expected_text(n)),
+        ("Expected", expected_text(n.measure, n.expected_low, n.expected_high)),
         ("Severity", n.severity),
         ("Day (as of)", f"{n.day} ({n.as_of})"),
     ]
@@ -127,11 +127,3 @@ def pagerduty_bodies(n: Notification, routing_key: str) -> list[dict]:
     }
     return [trigger, resolve] if n.status == TEST else [trigger]
 
-
-def _expected_text(n: Notification) -> str:
-    parts = []
-    if n.expected_low is not None:
-        parts.append(f">= {format_value(n.measure, n.expected_low)}")
-    if n.expected_high is not None:
-        parts.append(f"<= {format_value(n.measure, n.expected_high)}")
-    return " and ".join(parts) or "n/a"

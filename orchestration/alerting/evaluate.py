@@ -9,12 +9,12 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from expectations.drift import Judgement, judge_all
+from expectations.drift import Judgement, judge, judge_all
 from expectations.measures import Measure, daily_series, evaluated_day
 from orchestration.alerting import lifecycle
 from orchestration.alerting.channels import Channel
 from orchestration.alerting.delivery import Attempt, RetryPolicy, deliver_pending
-from orchestration.alerting.notification import FIRING, RESOLVED, Notification, format_value, iso
+from orchestration.alerting.notification import FIRING, RESOLVED, Notification, expected_text, format_value, iso
 from orchestration.alerting.store import MEASURE_HISTORY, MEASURE_HISTORY_COLUMNS, ensure_tables
 from orchestration.alerting.triage import FeedVerdict, triage
 
@@ -93,11 +93,15 @@ def _judge(con: duckdb.DuckDBPyConnection, measure: Measure, as_of: datetime, no
     rows, latest = [], []
     for scope, values in sorted(series.items()):
         days = sorted(d for d in values if day is None or d <= day)
-        for j in judge_all(values, days, measure.threshold, measure.drift):
-            rows.append([measure.name, measure.scope, scope, j.day, j.value, j.expected_low, j.expected_high,
-                         j.state, j.score, j.baseline_median, measure.severity, as_of, now])
-        if day is not None:
-            latest.append(Evaluation(measure, scope, judge_all(values, [day], measure.threshold, measure.drift)[0]))
+        judged = judge_all(values, days, measure.threshold, measure.drift)
+        rows += [
+            [measure.name, measure.scope, scope, j.day, j.value, j.expected_low, j.expected_high, j.state, j.score,
+             j.baseline_median, measure.severity, as_of, now]
+            for j in judged
+        ]
+        if day is not None:  # the evaluated day is the last one judged, unless the scope has no value on it
+            on_day = judged[-1] if judged and judged[-1].day == day else None
+            latest.append(Evaluation(measure, scope, on_day or judge(values, day, measure.threshold, measure.drift)))
     gone = [s for s in lifecycle.firing_scopes(con, measure.name, measure.scope) if s not in series]
     latest += [Evaluation(measure, s, Judgement(day, None, None, None, lifecycle.GONE)) for s in gone if day]
     if rows:
@@ -134,9 +138,7 @@ def _advance(
 
 def _summary(measure: Measure, label: str, j: Judgement, status: str) -> str:
     value = format_value(measure.name, j.value)
-    bounds = [f">= {format_value(measure.name, j.expected_low)}" if j.expected_low is not None else "",
-              f"<= {format_value(measure.name, j.expected_high)}" if j.expected_high is not None else ""]
-    expected = " and ".join(b for b in bounds if b) or "no bound yet"
+    expected = expected_text(measure.name, j.expected_low, j.expected_high, unbounded="no bound yet")
     verb = "is out of range"
     if status == RESOLVED:
         verb = "is no longer measured (no rows for it)" if j.state == lifecycle.GONE else "is back in range"

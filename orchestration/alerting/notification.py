@@ -48,6 +48,12 @@ def iso(value: date | datetime) -> str:
     return value.isoformat()
 
 
+def expected_text(measure: str, low: float | None, high: float | None, unbounded: str = "n/a") -> str:
+    """An expected range as people read it: '>= 60.0%', '<= 24.0 h', or both joined by 'and'."""
+    bounds = [f"{sign} {format_value(measure, b)}" for sign, b in ((">=", low), ("<=", high)) if b is not None]
+    return " and ".join(bounds) or unbounded
+
+
 def format_value(measure: str, value: float | None) -> str:
     """Shares as percentages, hours with one decimal, counts as whole numbers."""
     if value is None:

@@ -12,7 +12,7 @@ import pytest
 from expectations.drift import BREACHED, NO_DATA, NOT_ARMED, OK
 from expectations.measures import load_measures
 from orchestration.alerting import lifecycle
-from orchestration.alerting.channels import configured_channels
+from orchestration.alerting.channels import Channel, configured_channels
 from orchestration.alerting.delivery import RetryPolicy
 from orchestration.alerting.evaluate import AlertSettings, Outcome, evaluate
 from orchestration.alerting.triage import DATA_PROBLEM, FOLLOW_UP_PROBLEM
@@ -254,3 +254,19 @@ def test_an_incident_of_a_scope_that_disappears_resolves_instead_of_firing_forev
     incident = lifecycle.OpenIncident("i", datetime(2024, 1, 1))
     assert lifecycle.step(incident, lifecycle.GONE, datetime(2024, 1, 2), None) == lifecycle.RESOLVE
     assert lifecycle.step(None, lifecycle.GONE, datetime(2024, 1, 2), None) is None
+
+
+def test_an_incident_and_its_queued_notifications_are_recorded_together_or_not_at_all(tmp_path):
+    def refuse(notification):
+        raise RuntimeError("rendering failed")
+
+    story = incident_story()
+    warehouse = build(tmp_path / "w.duckdb", story)
+    as_of = story.as_of_after(INCIDENT[0])
+    with duckdb.connect(str(warehouse)) as con:
+        with pytest.raises(RuntimeError, match="rendering failed"):
+            evaluate(con, load_measures(), as_of, [Channel("webhook", "http://127.0.0.1:9/", refuse)], as_of, QUICK)
+        assert con.execute("select count(*) from monitoring.alerts").fetchone() == (0,)
+        assert con.execute("select count(*) from monitoring.alert_deliveries").fetchone() == (0,)
+    step_through(warehouse, story, range(INCIDENT[0], INCIDENT[0] + 1))  # the next evaluation opens it whole
+    assert rows(warehouse, f"select status from monitoring.alerts where dedup_key = '{TEAM_KEY}'") == [("firing",)]

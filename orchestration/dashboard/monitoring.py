@@ -16,7 +16,7 @@ ALERTS = "alerts"
 _HISTORY_COLUMNS = {"measure", "scope_type", "scope", "day", "expected_low"}
 _ALERT_COLUMNS = {
     "incident_id", "measure", "scope_type", "scope", "severity", "status", "opened_on", "opened_at", "resolved_on",
-    "last_value", "expected_low", "summary",
+    "last_value", "expected_low", "expected_high", "summary",
 }
 
 
@@ -32,6 +32,7 @@ class Incident:
     resolved_on: date | None
     last_value: float | None
     expected_low: float | None
+    expected_high: float | None
     summary: str | None
 
     @property
@@ -72,7 +73,7 @@ def incidents(
         return []
     rows = con.execute(
         "select incident_id, measure, scope_type, scope, severity, status, opened_on, resolved_on, last_value, "
-        "expected_low, summary from monitoring.alerts where ($measure is null or measure = $measure) "
+        "expected_low, expected_high, summary from monitoring.alerts where ($measure is null or measure = $measure) "
         "and (not $firing_only or status = 'firing') "
         "order by status <> 'firing', opened_at desc nulls last, incident_id",
         {"measure": measure, "firing_only": firing_only},

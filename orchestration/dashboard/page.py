@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import jinja2
 
+from orchestration.alerting.notification import format_value
 from orchestration.dashboard import charts, marts, monitoring
 from orchestration.lib.publish import Headline, read_headline
 
@@ -46,11 +47,12 @@ def read_view(con: duckdb.DuckDBPyConnection, filters: Filters) -> View:
     """Everything the page shows, from one open serving file; the alerting's overlays only where published."""
     series = marts.coverage_series(con)
     thresholds = monitoring.thresholds(con)
-    incidents = monitoring.incidents(con, measure=monitoring.COVERAGE_MEASURE)
+    every_incident = monitoring.incidents(con)  # firing first: split here rather than read the table twice
+    incidents = [i for i in every_incident if i.measure == monitoring.COVERAGE_MEASURE]
     reps = marts.reps(con)
     return View(
         headline=read_headline(con),
-        firing=monitoring.incidents(con, firing_only=True),
+        firing=[i for i in every_incident if i.firing],
         monitoring=monitoring.available(con),
         scope_names={("rep", s.scope): s.label for s in series if s.scope_type == "rep"},
         team_chart=charts.coverage_figure(
@@ -89,6 +91,11 @@ def _percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0%}"
 
 
+def _measure_value(value: float | None, measure: str) -> str:
+    """A measure's value in its unit: shares as whole percentages like the charts, others as the alerts say them."""
+    return _percent(value) if measure.endswith(("coverage", "share")) else format_value(measure, value)
+
+
 def _cell(value: object) -> str:
     if value is None:
         return ""
@@ -98,4 +105,5 @@ def _cell(value: object) -> str:
 
 
 _TEMPLATES.filters["percent"] = _percent
+_TEMPLATES.filters["measure_value"] = _measure_value
 _TEMPLATES.filters["cell"] = _cell

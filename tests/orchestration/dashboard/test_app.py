@@ -152,6 +152,15 @@ def test_open_incidents_show_rep_names_and_say_when_alerting_is_absent(client, t
     assert "rep Bob (East) · since 2024-03-04 · last 10% (threshold 60%): coverage below its threshold" in text
 
 
+def test_an_incident_of_another_measure_is_shown_in_its_own_unit(client, tiny_serving):
+    hours = alert_row("i3", "company", "company", "firing", date(2024, 3, 4), measure="median_hours_to_first_touch",
+                      summary="first touch slow")
+    add_monitoring(tiny_serving, history=[], alerts=[(*hours[:11], 30.5, None, 20.0, hours[14])])
+    text = page_text(client.get("/").text)
+    expected = "median_hours_to_first_touch · company · since 2024-03-04 · last 30.5 h (limit 20.0 h): first touch slow"
+    assert expected in text
+
+
 def _points_at(fd: str, path: Path) -> bool:
     try:
         return os.readlink(f"/proc/self/fd/{fd}") == str(path)

@@ -10,6 +10,7 @@ from typing import Any
 import dagster as dg
 import great_expectations as gx
 import pandas as pd
+from dagster._core.storage.asset_check_execution_record import COMPLETED_ASSET_CHECK_EXECUTION_RECORD_STATUSES
 
 from expectations.validate import ERROR, SuiteResult, validate
 from ingest.schema import RAW_SCHEMA, RAW_TABLES
@@ -17,8 +18,6 @@ from ingest.schema import RAW_SCHEMA, RAW_TABLES
 GX_CHECK = "gx_expectations"
 BLOCKED_FILES = "blocked_file_ids"
 _SEVERITIES = {ERROR: dg.AssetCheckSeverity.ERROR}
-# Completed evaluations are looked for among this many latest executions (planned ones carry no result).
-_HISTORY = 10
 
 
 def _markdown(result: SuiteResult) -> str:
@@ -71,13 +70,12 @@ def validate_new_rows(
 def blocked_file_ids(instance: dg.DagsterInstance, check_key: dg.AssetCheckKey) -> list[int]:
     """The files the check's latest completed evaluation blocked. They are validated again with the new
     files, so neither a retry of the failed run nor a later run passes them by while their rows are in raw."""
-    storage = instance.event_log_storage
-    for record in storage.get_asset_check_execution_history(check_key, limit=_HISTORY):
-        evaluation = record.event.asset_check_evaluation if record.event else None
-        if evaluation is not None:
-            blocked = evaluation.metadata.get(BLOCKED_FILES)
-            return list(blocked.value) if blocked is not None else []
-    return []
+    completed = instance.event_log_storage.get_asset_check_execution_history(
+        check_key, limit=1, status=COMPLETED_ASSET_CHECK_EXECUTION_RECORD_STATUSES
+    )  # only completed ones: however many planned executions (failed or retried steps) came since
+    evaluation = completed[0].event.asset_check_evaluation if completed and completed[0].event else None
+    blocked = evaluation.metadata.get(BLOCKED_FILES) if evaluation is not None else None
+    return list(blocked.value) if blocked is not None else []
 
 
 def blocked_raw_files(instance: dg.DagsterInstance) -> dict[str, list[int]]:

@@ -114,7 +114,7 @@ def _header(lines: list[str], obj: str) -> list[str]:
     return header
 
 
-def _typed_row(obj: str, table: RawTable, header: list[str], values: list[str]) -> dict:
+def _typed_row(obj: str, table: RawTable, header: list[str], values: list[str], extra_columns: tuple[str, ...]) -> dict:
     if len(values) != len(header):
         raise FieldError("", f"row has {len(values)} fields, the header has {len(header)}")
     delivered = dict(zip(header, values, strict=True))
@@ -129,8 +129,7 @@ def _typed_row(obj: str, table: RawTable, header: list[str], values: list[str]) 
             row[column.name] = None
             continue
         row[column.name] = CONVERTERS[column.type](column.name, text)
-    declared = {c.name for c in table.columns}
-    extras = {k: v for k, v in delivered.items() if k not in declared}
+    extras = {k: delivered[k] for k in extra_columns}
     row["_extras"] = json.dumps(extras, sort_keys=True) if extras else None
     return row
 
@@ -161,7 +160,7 @@ def parse(path: Path, data: bytes) -> ParsedFile:
             parsed.rejections.append(Rejection(number, None, reason, record))
             continue
         try:
-            row = _typed_row(obj, table, header, values)
+            row = _typed_row(obj, table, header, values, parsed.extra_columns)
         except FieldError as exc:
             parsed.rejections.append(Rejection(number, exc.field or None, exc.reason, record))
             continue

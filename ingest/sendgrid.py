@@ -7,10 +7,6 @@ from pathlib import Path
 from ingest.records import FieldError, FileRejected, ParsedFile, Rejection, decode_utf8, to_utc_naive
 from ingest.schema import SENDGRID_EVENTS
 
-KNOWN_EVENTS = frozenset(
-    {"processed", "delivered", "open", "click", "bounce", "dropped", "deferred", "spamreport", "unsubscribe"}
-)
-
 
 def _text(event: dict, name: str, *, required: bool) -> str | None:
     value = event.get(name)

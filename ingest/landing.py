@@ -59,9 +59,10 @@ def _sha256(path: Path) -> str:
 
 def scan(landing_dir: Path, fingerprints: dict[str, list], seen: set[str], now: float, settle_seconds: float) -> Scan:
     """Ready files, each content (sha256) handed on once. A file modified less than `settle_seconds` before
-    `now` is still settling; a file whose size and mtime match its fingerprint is not hashed again."""
+    `now` is still settling; a file whose size and mtime match its fingerprint is not hashed again. The
+    fingerprints returned are those of the ready files present now: files gone from the folder drop out."""
     new, settling, already_seen = [], [], 0
-    updated = dict(fingerprints)
+    updated: dict[str, list] = {}
     handed_on = set(seen)
     for source in SOURCES:
         for landed in discover(landing_dir, source):

@@ -36,6 +36,11 @@ def serving_dir() -> Path:
     return Path(os.environ.get("RADAR_SERVING_DIR") or warehouse_path().parent / SERVING_DIR_NAME).resolve()
 
 
+def settle_seconds() -> float:
+    """How long a landing file must stay unchanged before it counts as complete (RADAR_SETTLE_SECONDS)."""
+    return float(os.environ.get("RADAR_SETTLE_SECONDS") or 10)
+
+
 def parse_as_of(text: str) -> datetime:
     """An as-of time as naive UTC; accepts ISO-8601 with or without offset (no offset means UTC)."""
     value = datetime.fromisoformat(text.strip())

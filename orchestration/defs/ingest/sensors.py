@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import os
 import time
 
 import dagster as dg
@@ -11,9 +10,6 @@ from ingest.landing import scan
 from ingest.schema import RAW_SCHEMA, RAW_TABLES, RawTable
 from orchestration import settings
 from orchestration.defs.jobs import ingest_job
-
-# A file changed less than this many seconds ago may still be being written (for writers that cannot rename).
-SETTLE_SECONDS = float(os.environ.get("RADAR_SETTLE_SECONDS", "10"))
 
 
 def _never_loaded(instance: dg.DagsterInstance) -> set[str]:
@@ -40,12 +36,14 @@ def _run_request(new: list, extra_sources: set[str]) -> dg.RunRequest:
 def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     """Watches RADAR_LANDING_DIR; one run per batch of new files, keyed by their content hashes."""
     state = json.loads(context.cursor) if context.cursor else {"fingerprints": {}, "seen": []}
-    found = scan(settings.landing_dir(), state["fingerprints"], set(state["seen"]), time.time(), SETTLE_SECONDS)
+    landing = settings.landing_dir()
+    # A file changed less than settle_seconds ago may still be being written (for writers that cannot rename).
+    found = scan(landing, state["fingerprints"], set(state["seen"]), time.time(), settings.settle_seconds())
     cursor = json.dumps(
         {"fingerprints": found.fingerprints, "seen": sorted({*state["seen"], *(sha for _, sha in found.new)})}
     )
     summary = f"{len(found.new)} new, {found.already_seen} seen before, {len(found.settling)} still settling"
-    context.log.info(f"{settings.landing_dir()}: {summary}")
+    context.log.info(f"{landing}: {summary}")
     for landed in found.settling:
         context.log.info(f"waiting for {landed.path} to settle")
     if not found.new:

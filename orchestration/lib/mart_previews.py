@@ -7,19 +7,20 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.lib.publish import MART_SCHEMA, MARTS
+from orchestration.lib.publish import MART_SCHEMA, MARTS, parquet_path
 
 
 def _coverage(con: duckdb.DuckDBPyConnection) -> str:
+    day = con.execute(f"select max(day) from {MART_SCHEMA}.follow_up_coverage_daily").fetchone()[0]
     rows = con.execute(
         f"""
-        select coalesce(team, 'company') as scope, sum(covered_leads), sum(due_leads)
-        from {MART_SCHEMA}.follow_up_coverage_daily
-        where day = (select max(day) from {MART_SCHEMA}.follow_up_coverage_daily)
+        select case when grouping(team) = 1 then 'company' else coalesce(team, '(no team)') end as scope,
+            sum(covered_leads), sum(due_leads)
+        from {MART_SCHEMA}.follow_up_coverage_daily where day = ?
         group by grouping sets ((), (team)) order by grouping(team) desc, team
-        """
+        """,
+        [day],
     ).fetchall()
-    day = con.execute(f"select max(day) from {MART_SCHEMA}.follow_up_coverage_daily").fetchone()[0]
     lines = [f"Follow-up coverage on {day} (the last complete day):", "", "| scope | covered / due | coverage |",
              "|---|---|---|"]
     lines += [f"| {scope} | {covered}/{due} | {_percent(covered, due)} |" for scope, covered, due in rows]
@@ -60,5 +61,5 @@ def mart_metadata(con: duckdb.DuckDBPyConnection, name: str, serving_db: Path, s
     return {
         "preview": dg.MetadataValue.md(PREVIEWS[name](con)),
         "published_serving_db": dg.MetadataValue.path(f"{serving_db} (table {MART_SCHEMA}.{name})"),
-        "published_parquet": dg.MetadataValue.path(str(serving_dir / f"{name}.parquet")),
+        "published_parquet": dg.MetadataValue.path(str(parquet_path(serving_dir, name))),
     }

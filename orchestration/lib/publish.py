@@ -79,25 +79,29 @@ def publish(warehouse: Path, serving_db: Path, serving_dir: Path, docs: Sequence
     then rename each into place."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         present = set(con.execute("select table_schema, table_name from information_schema.tables").fetchall())
-    docs = [doc for doc in docs if doc.schema == MART_SCHEMA or (doc.schema, doc.name) in present]
-    parquet = {doc.name: serving_dir / f"{doc.name}.parquet" for doc in docs}
-    targets = [serving_db, *parquet.values()]
-    for target in targets:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        sweep_leftovers(target)
-    temps = {target: temp_path(target) for target in targets}
-    try:
-        with duckdb.connect(str(warehouse), read_only=True) as con:
+        docs = [doc for doc in docs if doc.schema == MART_SCHEMA or (doc.schema, doc.name) in present]
+        parquet = {doc.name: parquet_path(serving_dir, doc.name) for doc in docs}
+        targets = [serving_db, *parquet.values()]
+        for target in targets:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            sweep_leftovers(target)
+        temps = {target: temp_path(target) for target in targets}
+        try:
             _build_serving_db(con, temps[serving_db], docs)
             for doc in docs:
                 _copy_parquet(con, doc, temps[parquet[doc.name]])
             row_counts = {doc.name: _count(con, doc) for doc in docs}
-        for target, temp in temps.items():
-            replace_durably(temp, target)
-    finally:
-        for temp in temps.values():
-            remove_temp(temp)
+            for target, temp in temps.items():
+                replace_durably(temp, target)
+        finally:
+            for temp in temps.values():
+                remove_temp(temp)
     return Published(serving_db, parquet, row_counts)
+
+
+def parquet_path(serving_dir: Path, name: str) -> Path:
+    """Where a published table's Parquet file lives."""
+    return serving_dir / f"{name}.parquet"
 
 
 def headline(serving_db: Path) -> Headline:

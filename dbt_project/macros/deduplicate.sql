@@ -9,3 +9,13 @@
     ) as ranked
     where dedup_rank = 1
 {%- endmacro %}
+
+{#- The raw rows a staging model reads in this build: every row on a full build, else those of the files loaded
+    since the last recorded build. -#}
+{% macro new_raw_rows(source_relation) -%}
+    select *
+    from {{ source_relation }}
+    {% if is_incremental() -%}
+    where _file_id > {{ previous_max_file_id() }}
+    {%- endif %}
+{%- endmacro %}

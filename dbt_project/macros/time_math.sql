@@ -15,3 +15,30 @@
         else cast({{ timestamp_at }} as date)
     end
 {%- endmacro %}
+
+{#- The first complete day an incremental daily model rebuilds: on a full build the first lead's creation day;
+    else the first day the last recorded build had not built yet (every day when the users' names or teams
+    changed), or the first day whose snapshot a lead's recomputed spells changed
+    (int_lead_follow_up_spells.changed_from), whichever is earlier. -#}
+{% macro coverage_rebuild_from() -%}
+    {%- set first_day = '(select min(cast(created_at as date)) from ' ~ ref('int_leads_joined') ~ ')' -%}
+    {%- if is_incremental() -%}
+    {%- set not_built_yet -%}
+        case
+            when {{ user_labels(ref('stg_salesforce__users')) }} = {{ previous_build('user_labels') }}
+                then cast({{ previous_build('as_of') }} as date)
+            else {{ first_day }}
+        end
+    {%- endset -%}
+    {%- set first_changed -%}
+        (
+            select min({{ first_snapshot_day('changed_from') }})
+            from {{ ref('int_lead_follow_up_spells') }}
+            where build_number = {{ current_build_number() }}
+        )
+    {%- endset -%}
+    least({{ not_built_yet }}, coalesce({{ first_changed }}, {{ not_built_yet }}))
+    {%- else -%}
+    {{ first_day }}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,11 +1,17 @@
 -- Each lead's status over time, as spells [valid_from, valid_to). Before the first Status change the
 -- lead had that change's old value; without any change its current status holds from creation on.
--- closed_since is the start of the unbroken run of non-open spells a closed spell belongs to.
+-- closed_since is the start of the unbroken run of non-open spells a closed spell belongs to. Incremental: a
+-- build recomputes the spells of the leads in int_leads_changed.
+{{ config(materialized='incremental', incremental_strategy='replace_changed_leads', unique_key='lead_id') }}
+-- depends_on: {{ ref('int_leads_changed') }}
 with
 
 leads as (
 
     select * from {{ ref('int_leads_joined') }}
+    {%- if is_incremental() %}
+    where lead_id in (select lead_id from {{ ref('int_leads_changed') }})
+    {%- endif %}
 
 ),
 

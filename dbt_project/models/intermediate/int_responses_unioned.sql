@@ -1,10 +1,16 @@
 -- Every response at or before T (METRICS.md "Response"): connected calls and replies, a reply being a
--- message from the lead's address to a rep's address.
+-- message from the lead's address to a rep's address. Incremental: a build recomputes the responses of the
+-- leads in int_leads_changed.
+{{ config(materialized='incremental', incremental_strategy='replace_changed_leads', unique_key='lead_id') }}
+-- depends_on: {{ ref('int_leads_changed') }}
 with
 
 leads as (
 
     select lead_id, email from {{ ref('int_leads_joined') }}
+    {%- if is_incremental() %}
+    where lead_id in (select lead_id from {{ ref('int_leads_changed') }})
+    {%- endif %}
 
 ),
 
@@ -23,6 +29,7 @@ connects as (
         touched_at as responded_at
     from {{ ref('int_touches_unioned') }}
     where is_connect
+        and lead_id in (select lead_id from leads)
 
 ),
 

@@ -2,12 +2,18 @@
 -- completed call tasks, mailbox messages from a rep to the lead (one per lead recipient), and completed
 -- email tasks, where an email task within email_task_match_minutes of a message from the same rep to the
 -- same lead is that message's touch, not another one. Only what exists at T takes part: a message sent
--- after T does not absorb an email task logged before T.
+-- after T does not absorb an email task logged before T. Incremental: a build recomputes the touches of the
+-- leads in int_leads_changed.
+{{ config(materialized='incremental', incremental_strategy='replace_changed_leads', unique_key='lead_id') }}
+-- depends_on: {{ ref('int_leads_changed') }}
 with
 
 leads as (
 
     select lead_id, email from {{ ref('int_leads_joined') }}
+    {%- if is_incremental() %}
+    where lead_id in (select lead_id from {{ ref('int_leads_changed') }})
+    {%- endif %}
 
 ),
 

@@ -1,9 +1,11 @@
--- One row per lead field change (a history row exported twice counts once).
+-- One row per lead field change (a history row exported twice counts once: the later file's copy).
+-- Incremental: the rows of the files loaded since the last build replace the stored copies.
+{{ config(materialized='incremental', unique_key='lead_history_id', incremental_strategy='delete+insert') }}
 with
 
 source as (
 
-    select * from {{ source('salesforce', 'salesforce_lead_history') }}
+    {{ new_raw_rows(source('salesforce', 'salesforce_lead_history')) }}
 
 ),
 
@@ -26,7 +28,11 @@ final as (
         "NewValue" as new_value,
 
         -- timestamps
-        "CreatedDate" as changed_at
+        "CreatedDate" as changed_at,
+
+        -- lineage
+        _file_id as file_id,
+        _row_number as file_row_number
 
     from latest
 

@@ -1,15 +1,29 @@
 -- One row per lead: the latest exported version by LastModifiedDate (ties: the later file, then later row).
+-- Incremental: a build reads the files loaded since the last one, and a version from them replaces the stored
+-- one when it is at least as recent (it comes from a later file, so it wins a tie).
+{{ config(materialized='incremental', unique_key='lead_id', incremental_strategy='delete+insert') }}
 with
 
 source as (
 
-    select * from {{ source('salesforce', 'salesforce_leads') }}
+    {{ new_raw_rows(source('salesforce', 'salesforce_leads')) }}
 
 ),
 
 latest as (
 
     {{ deduplicate('source', partition_by='"Id"', order_by='"LastModifiedDate" desc, _file_id desc, _row_number desc') }}
+
+),
+
+newer as (
+
+    select latest.*
+    from latest
+    {% if is_incremental() -%}
+    left join {{ this }} as stored on latest."Id" = stored.lead_id
+    where stored.lead_id is null or latest."LastModifiedDate" >= stored.last_modified_at
+    {%- endif %}
 
 ),
 
@@ -43,9 +57,10 @@ final as (
         "LastModifiedDate" as last_modified_at,
 
         -- lineage
-        _file_id as file_id
+        _file_id as file_id,
+        _row_number as file_row_number
 
-    from latest
+    from newer
 
 )
 

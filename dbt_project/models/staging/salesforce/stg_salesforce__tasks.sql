@@ -1,15 +1,40 @@
 -- One row per task: the latest exported version by LastModifiedDate (ties: the later file, then later row).
+-- Incremental like stg_salesforce__leads. previous_lead_id keeps the lead the replaced version was on, so a
+-- task moved to another lead (WhoId changed) recomputes the lead it left too.
+{{ config(materialized='incremental', unique_key='task_id', incremental_strategy='delete+insert') }}
 with
 
 source as (
 
-    select * from {{ source('salesforce', 'salesforce_tasks') }}
+    {{ new_raw_rows(source('salesforce', 'salesforce_tasks')) }}
 
 ),
 
 latest as (
 
     {{ deduplicate('source', partition_by='"Id"', order_by='"LastModifiedDate" desc, _file_id desc, _row_number desc') }}
+
+),
+
+newer as (
+
+    select
+        latest.*,
+        {% if is_incremental() -%}
+        case
+            -- the same version again (a build that failed after storing it): keep what it replaced
+            when stored.file_id = latest._file_id and stored.file_row_number = latest._row_number
+                then stored.previous_lead_id
+            else stored.lead_id
+        end as previous_lead_id
+        {%- else -%}
+        cast(null as {{ dbt.type_string() }}) as previous_lead_id
+        {%- endif %}
+    from latest
+    {% if is_incremental() -%}
+    left join {{ this }} as stored on latest."Id" = stored.task_id
+    where stored.task_id is null or latest."LastModifiedDate" >= stored.last_modified_at
+    {%- endif %}
 
 ),
 
@@ -34,9 +59,14 @@ final as (
         "ActivityDate" as due_on,
         "CompletedDateTime" as completed_at,
         "CreatedDate" as created_at,
-        "LastModifiedDate" as last_modified_at
+        "LastModifiedDate" as last_modified_at,
 
-    from latest
+        -- lineage
+        previous_lead_id,
+        _file_id as file_id,
+        _row_number as file_row_number
+
+    from newer
 
 )
 

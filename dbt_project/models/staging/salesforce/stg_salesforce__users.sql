@@ -1,4 +1,5 @@
--- One row per CRM user (reps and managers); the team is the user's department.
+-- One row per CRM user (reps and managers); the team is the user's department. A view: the User export is
+-- small, and every build reads it whole.
 with
 
 source as (

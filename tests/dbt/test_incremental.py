@@ -1,0 +1,125 @@
+"""The incremental models give what one full build gives: builds after each delivery and each day equal a fresh
+full build at the last as-of time, row for row, and late data changes exactly the days it should."""
+
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from ingest.demo import write_demo
+from ingest.landing import SOURCES
+from ingest.loader import connect, load_source
+from orchestration.lib.dbt_builds import project_version
+from orchestration.lib.dbt_project import build_environment, dbt_resource, run_folder
+from tests.conftest import HANDMADE_AS_OF, HANDMADE_LANDING, query
+
+pytestmark = pytest.mark.slow
+
+MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily")
+INTERMEDIATE = ("int_touches_unioned", "int_responses_unioned", "int_lead_status_spells")
+
+
+def _load(landing: Path, warehouse: Path) -> None:
+    con = connect(warehouse)
+    try:
+        for source in SOURCES:
+            load_source(con, landing, source)
+    finally:
+        con.close()
+
+
+def _build(warehouse: Path, as_of: datetime, monkeypatch: pytest.MonkeyPatch, *extra: str) -> None:
+    """One dbt build of the whole project as the pipeline runs it (as-of in the environment, a run folder)."""
+    monkeypatch.setenv("RADAR_WAREHOUSE", str(warehouse))
+    args = ["build", "--exclude", "resource_type:test resource_type:unit_test", *extra]
+    with run_folder() as target, build_environment(as_of, project_version()):
+        dbt_resource().cli(args, target_path=target).wait()
+
+
+def _snapshot(warehouse: Path) -> dict:
+    tables = [f"marts.{m}" for m in MARTS] + [f"intermediate.{m}" for m in INTERMEDIATE]
+    return {t: query(warehouse, f"select * from {t} order by all") for t in tables}
+
+
+def _full(root: Path, landing: Path, as_of: datetime, monkeypatch: pytest.MonkeyPatch) -> dict:
+    warehouse = root / "full.duckdb"
+    _load(landing, warehouse)
+    _build(warehouse, as_of, monkeypatch)
+    return _snapshot(warehouse)
+
+
+def _deliver(files: list[Path], source_root: Path, landing: Path) -> None:
+    for path in files:
+        target = landing / path.relative_to(source_root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+
+
+def test_a_build_after_each_delivery_and_day_equals_one_full_build(tmp_path, monkeypatch):
+    """The hand-made files delivered one source folder at a time, with a build each day in between."""
+    as_of = datetime.fromisoformat(HANDMADE_AS_OF)
+    files = sorted(p for p in HANDMADE_LANDING.rglob("*") if p.is_file())
+    landing, warehouse = tmp_path / "landing", tmp_path / "incremental.duckdb"
+    for day, batch in enumerate((files[: len(files) // 3], files[len(files) // 3 : -2], files[-2:])):
+        _deliver(batch, HANDMADE_LANDING, landing)
+        _load(landing, warehouse)
+        for hours in (0, 20):
+            _build(warehouse, as_of - timedelta(days=2 - day, hours=hours), monkeypatch)
+    _build(warehouse, as_of, monkeypatch)
+    builds = query(warehouse, "select count(*) as n from intermediate.radar_builds")
+    assert builds == [{"n": 7}], "every whole-project build is recorded"
+    assert _snapshot(warehouse) == _full(tmp_path, landing, as_of, monkeypatch)
+
+
+def test_daily_builds_over_the_demo_equal_one_full_build(tmp_path, monkeypatch):
+    """The demo's files at once, then a build every day of its last two weeks (the incident included), then
+    an as-of back in time: each day's incremental build equals a fresh full build at the same time."""
+    end = datetime(2024, 6, 30, 18, tzinfo=UTC)
+    landing, warehouse = tmp_path / "landing", tmp_path / "incremental.duckdb"
+    write_demo(landing, leads=300, reps=4, days=45, end=end)
+    _load(landing, warehouse)
+    last = end.replace(tzinfo=None)
+    _build(warehouse, last - timedelta(days=14), monkeypatch)
+    for days_before in range(13, -1, -1):
+        _build(warehouse, last - timedelta(days=days_before), monkeypatch)
+    assert _snapshot(warehouse) == _full(tmp_path / "at-end", landing, last, monkeypatch)
+    earlier = last - timedelta(days=3, hours=5)
+    _build(warehouse, earlier, monkeypatch)
+    assert _snapshot(warehouse) == _full(tmp_path / "earlier", landing, earlier, monkeypatch)
+
+
+LATE_CALL = (
+    "Id,WhoId,OwnerId,Subject,TaskSubtype,CallDisposition,Status,ActivityDate,CompletedDateTime,CreatedDate,"
+    "LastModifiedDate,IsDeleted\n"
+    "00T000000000LATE,{lead},{owner},Call,Call,No Answer,Completed,,{at},{at},{at},false\n"
+)
+
+
+def test_a_call_logged_72_hours_late_changes_exactly_the_days_from_its_own(tmp_path, monkeypatch):
+    as_of = datetime.fromisoformat(HANDMADE_AS_OF)
+    landing, warehouse = tmp_path / "landing", tmp_path / "incremental.duckdb"
+    shutil.copytree(HANDMADE_LANDING, landing)
+    _load(landing, warehouse)
+    _build(warehouse, as_of, monkeypatch)
+    before = {(r["day"], r["owner_id"]): r for r in query(warehouse, "select * from marts.follow_up_coverage_daily")}
+    never = query(
+        warehouse, "select lead_id, owner_id, created_at from marts.lead_aging where follow_up_state = 'never_touched'"
+    )[0]
+    called_at = as_of - timedelta(hours=72)
+    assert never["created_at"] < called_at - timedelta(days=1)
+    (landing / "salesforce" / "Task_late.csv").write_text(
+        LATE_CALL.format(lead=never["lead_id"], owner=never["owner_id"], at=f"{called_at:%Y-%m-%dT%H:%M:%S}.000Z")
+    )
+    _load(landing, warehouse)
+    _build(warehouse, as_of, monkeypatch)
+
+    after = {(r["day"], r["owner_id"]): r for r in query(warehouse, "select * from marts.follow_up_coverage_daily")}
+    first_day = called_at.date()  # the call is before that day's snapshot (00:00 the day after)
+    changed = {key for key in before if before[key] != after[key]}
+    assert changed == {(day, never["owner_id"]) for day, owner in before if owner == never["owner_id"]
+                       and day >= first_day}
+    for day, owner in changed:
+        assert after[day, owner]["covered_leads"] == before[day, owner]["covered_leads"] + 1
+        assert after[day, owner]["never_touched_leads"] == before[day, owner]["never_touched_leads"] - 1
+    assert _snapshot(warehouse) == _full(tmp_path, landing, as_of, monkeypatch)

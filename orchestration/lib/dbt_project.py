@@ -1,10 +1,19 @@
 """The dbt project as Dagster sees it, with a manifest re-parsed whenever the project changed."""
 
 import fcntl
+import os
+import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
+from dbt.version import __version__ as DBT_VERSION
+from packaging import version
 
 from orchestration.settings import DBT_PROJECT_DIR
 
@@ -12,10 +21,20 @@ DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 # The dbt installed beside this Python, so nothing depends on the virtualenv being on PATH.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 _SOURCES = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+
+
+class RadarDbtCliResource(DbtCliResource):
+    """dagster-dbt asks `dbt --version` in a subprocess (about a second and a half) on every step that runs dbt;
+    the executable is the dbt-core installed beside this Python, whose version is known without asking."""
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(DBT_VERSION)
 
 
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)
+    return RadarDbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)
 
 
 def _newest_source_mtime(project_dir: Path) -> float:
@@ -42,3 +61,36 @@ def ensure_manifest() -> Path:
             if _is_stale(manifest):
                 dbt_resource().cli(["parse", "--quiet"], target_path=Path(DBT_PROJECT.target_path)).wait()
     return manifest
+
+
+@contextmanager
+def run_folder() -> Iterator[Path]:
+    """A target folder of its own for one dbt invocation (runs on other warehouses may build at the same time),
+    removed after. dagster-dbt starts it from the project's parse state; the state dbt leaves is handed back, so
+    the next invocation parses only what changed (dbt parses whole again when the warehouse path differs)."""
+    target = Path(DBT_PROJECT.target_path)
+    (target / "runs").mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="build-", dir=target / "runs"))
+    try:
+        yield folder
+        if (folder / PARTIAL_PARSE_FILE).exists():
+            os.replace(folder / PARTIAL_PARSE_FILE, target / PARTIAL_PARSE_FILE)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def build_environment(as_of: datetime, version: str) -> Iterator[None]:
+    """The run's as-of time and the project version, as the environment of the dbt subprocess (an environment
+    variable, not --vars, keeps dbt's partial parsing valid from run to run)."""
+    values = {"RADAR_AS_OF": as_of.strftime("%Y-%m-%d %H:%M:%S"), "RADAR_PROJECT_VERSION": version}
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

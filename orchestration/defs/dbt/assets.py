@@ -1,11 +1,17 @@
-import json
+"""The dbt project as one step: the selected models, seeds and tests in one `dbt build` per run, the incremental
+models reading only what changed (see lib/dbt_builds.py for when there is nothing to build, or everything).
+
+A run of the whole project (radar_job, the daily rebuild) is recorded by dbt and moves the incremental models'
+watermark; a run of a selection (automation after one source's files) is not, so the next whole run reads from
+the last recorded one again: replacing whole leads and days, doing work twice is harmless."""
 
 import dagster as dg
 from dagster_dbt import DagsterDbtCliRuntimeError, DbtCliResource, dbt_assets
 
-from orchestration.lib.dbt_project import DBT_PROJECT, ensure_manifest
+from orchestration.lib import dbt_builds
+from orchestration.lib.dbt_project import DBT_PROJECT, build_environment, ensure_manifest, run_folder
 from orchestration.lib.gx_checks import blocked_raw_files
-from orchestration.lib.pools import WAREHOUSE_POOL, retry_if_locked
+from orchestration.lib.pools import WAREHOUSE_POOL, connect_or_retry, retry_if_locked
 from orchestration.lib.radar_settings import RadarSettings
 from orchestration.lib.table_metadata import with_table_metadata
 from orchestration.lib.translator import RadarDbtTranslator
@@ -18,21 +24,26 @@ from orchestration.lib.translator import RadarDbtTranslator
     pool=WAREHOUSE_POOL,
 )
 def follow_up_radar_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, radar: RadarSettings):
-    """Seeds, staging, intermediate and marts in one `dbt build` at the run's as-of time.
+    """Seeds, staging, intermediate and marts in one `dbt build` at the run's as-of time, skipped when no file
+    arrived and the as-of time did not move since the last build.
 
     dbt unit tests check the SQL, not the data: they run in the test suite, not in every pipeline run.
     """
     _refuse_blocked_raw_files(context.instance)
-    as_of = radar.resolve_as_of()
-    context.log.info(f"dbt build as of {as_of:%Y-%m-%d %H:%M:%S} UTC")
-    dbt_vars = json.dumps({"as_of": as_of.strftime("%Y-%m-%d %H:%M:%S")})
-    invocation = dbt.cli(["build", "--exclude", "test_type:unit", "--vars", dbt_vars], context=context)
+    as_of, version = radar.resolve_as_of(), dbt_builds.project_version()
+    with connect_or_retry(radar.warehouse_path, context) as con:
+        plan = dbt_builds.plan_build(con, as_of, version)
+    context.log.info(f"dbt as of {as_of:%Y-%m-%d %H:%M:%S} UTC: {plan.reason}")
+    if not plan.build:
+        return
+    args = ["build", "--exclude", "test_type:unit", *(["--full-refresh"] if plan.full_refresh else [])]
     events, failure = [], None
-    try:
-        events.extend(invocation.stream())  # held until dbt exits and releases the warehouse
-    except DagsterDbtCliRuntimeError as error:
-        retry_if_locked(error, context)
-        failure = error
+    with run_folder() as target, build_environment(as_of, version):
+        try:
+            events.extend(dbt.cli(args, context=context, target_path=target).stream())  # until dbt exits
+        except DagsterDbtCliRuntimeError as error:
+            retry_if_locked(error, context)
+            failure = error
     keys_by_output = {key.to_python_identifier(): key for key in context.selected_asset_keys}
     yield from with_table_metadata(
         events, keys_by_output, radar.warehouse_path, radar.serving_db_path, radar.serving_dir_path

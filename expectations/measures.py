@@ -18,7 +18,7 @@ COMPANY = "company"
 NO_TEAM = "(no team)"
 _KEYS = {
     "name", "scope", "description", "table", "value", "day", "sql", "threshold", "drift", "severity", "owner",
-    "runbook", "clock", "feed", "breakdown",
+    "runbook", "clock", "feed", "breakdown", "rollup",
 }
 
 
@@ -43,21 +43,33 @@ class Measure:
     clock: str = "data"
     feed: bool = False
     breakdown: str | None = None
+    rollup: bool = False
 
     @property
     def key(self) -> str:
         return f"{self.name}:{self.scope}"
 
+    @property
+    def lookback_days(self) -> int:
+        """How many days before the first day judged its rules read (the drift window)."""
+        return self.drift.window_days if self.drift else 0
+
     def query(self, scope: str | None = None, within: str | None = None) -> str:
-        """SQL giving (day, scope, value) rows; `scope` overrides the measure's own (for a breakdown), `within`
-        keeps the rows of one team."""
-        if self.sql is not None:
-            return self.sql
-        column = SCOPE_COLUMNS[scope or self.scope]
-        scope_sql = f"coalesce(cast({column} as varchar), '{NO_TEAM}')" if column else f"'{COMPANY}'"
+        """SQL giving (day, scope, value) rows from day $since on (every day when null); `scope` overrides the
+        measure's own (for a breakdown), `within` keeps the rows of one team."""
+        inner = self.sql if self.sql is not None else self._table_query(scope or self.scope, within)
+        return f"select * from ({inner}) as measured where cast($since as date) is null or day >= $since"
+
+    def _table_query(self, scope: str, within: str | None) -> str:
         conditions = [f"{self.day} < cast($as_of as date)"] if self.clock == "data" else []
         if within is not None:
             conditions.append(f"coalesce(cast(team as varchar), '{NO_TEAM}') = $within")
+        if self.rollup:  # one row per (day, scope_type, scope), the figures already summed over the scope
+            conditions.append(f"scope_type = '{scope}'")
+            where = " and ".join(conditions)
+            return f"select {self.day} as day, scope, {self.value} as value from {self.table} where {where}"
+        column = SCOPE_COLUMNS[scope]
+        scope_sql = f"coalesce(cast({column} as varchar), '{NO_TEAM}')" if column else f"'{COMPANY}'"
         where = f"where {' and '.join(conditions)}" if conditions else ""
         return (
             f"select {self.day} as day, {scope_sql} as scope, {self.value} as value "
@@ -112,7 +124,7 @@ def _measure(where: str, entry: object, defaults: Mapping) -> Measure:
         severity=fields["severity"][0], owner=entry.get("owner", defaults.get("owner", "")),
         runbook=entry.get("runbook", ""), threshold=threshold, drift=drift, table=entry.get("table"),
         value=entry.get("value"), day=entry.get("day", "day"), sql=entry.get("sql"), clock=fields["clock"][0],
-        feed=bool(entry.get("feed", False)), breakdown=fields["breakdown"][0],
+        feed=bool(entry.get("feed", False)), breakdown=fields["breakdown"][0], rollup=bool(entry.get("rollup", False)),
     )
 
 
@@ -132,11 +144,11 @@ def _rules(where: str, entry: Mapping, defaults: Mapping) -> tuple[Threshold | N
 
 def daily_series(
     con: duckdb.DuckDBPyConnection, measure: Measure, as_of: datetime, scope: str | None = None,
-    within: str | None = None,
+    within: str | None = None, since: date | None = None,
 ) -> dict[str, dict[date, float | None]]:
-    """scope -> day -> value of one measure, from the warehouse."""
+    """scope -> day -> value of one measure, from the warehouse, from `since` on (every day when None)."""
     sql = measure.query(scope, within)
-    params = {"as_of": as_of, "within": within}
+    params = {"as_of": as_of, "within": within, "since": since}
     rows = con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).fetchall()
     series: dict[str, dict[date, float | None]] = {}
     for day, scope_value, value in rows:

@@ -22,29 +22,27 @@ def _percent(value: float | None) -> str:
 
 
 def _coverage(con: duckdb.DuckDBPyConnection) -> str:
-    day = con.execute("select max(day) from marts.follow_up_coverage_daily").fetchone()[0]
+    rollup = "marts.follow_up_coverage_rollup_daily"
+    day = con.execute(f"select max(day) from {rollup}").fetchone()[0]
     if day is None:
         return "Follow-up coverage: no complete day yet."
     rows = con.execute(
-        """
-        select owner_name, team, open_leads, due_leads, covered_leads, follow_up_coverage
-        from marts.follow_up_coverage_daily where day = ? order by team, owner_name
-        """,
-        [day],
-    ).fetchall()
-    teams = con.execute(
-        """
-        select team, sum(covered_leads), sum(due_leads), sum(covered_leads) / nullif(sum(due_leads), 0)
-        from marts.follow_up_coverage_daily where day = ? group by team order by team
+        f"""
+        select scope_type, scope_label, team, open_leads, due_leads, covered_leads, follow_up_coverage
+        from {rollup} where day = ? order by team, scope_label
         """,
         [day],
     ).fetchall()
     body = table(
         ["rep", "team", "open", "due", "covered", "coverage"],
-        [(*r[:5], _percent(r[5])) for r in rows],
+        [(*r[1:6], _percent(r[6])) for r in rows if r[0] == "rep"],
     )
-    team_lines = "\n".join(f"  team {t or '(none)'}: {c}/{d} = {_percent(p)}" for t, c, d, p in teams)
-    return f"Follow-up coverage per rep on {day} (the last complete day):\n{body}\n{team_lines}"
+    scopes = [r for r in rows if r[0] == "team"] + [r for r in rows if r[0] == "company"]
+    totals = "\n".join(
+        f"  {'team ' + label if kind == 'team' else 'company'}: {covered}/{due} = {_percent(ratio)}"
+        for kind, label, _, _, due, covered, ratio in scopes
+    )
+    return f"Follow-up coverage per rep on {day} (the last complete day):\n{body}\n{totals}"
 
 
 def _neglected(con: duckdb.DuckDBPyConnection) -> str:

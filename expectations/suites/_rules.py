@@ -8,10 +8,10 @@ problems that lose detail for a row (a malformed or missing email, an unknown ev
 the marts, which are already built when they run.
 """
 
-from datetime import datetime, timedelta
-
 import great_expectations.expectations as gxe
 from great_expectations.expectations.metadata_types import FailureSeverity
+
+from expectations.suites.parameters import NOT_AFTER
 
 ERROR = FailureSeverity.CRITICAL
 WARN = FailureSeverity.WARNING
@@ -24,9 +24,6 @@ CONTACT_PREFIX, QUEUE_PREFIX = "003", "00G"
 # One @, no blanks, a dot in the domain: what a lower(trim()) match in staging can still rely on.
 EMAIL_REGEX = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
 
-# Run-time parameter of every raw suite: the load time plus a small tolerance for clock skew.
-NOT_AFTER = "not_after"
-FUTURE_TOLERANCE = timedelta(minutes=15)
 
 
 def sf_id_regex(*prefixes: str) -> str:
@@ -55,8 +52,3 @@ def non_negative(column: str) -> gxe.Expectation:
 
 def one_of(column: str, values: tuple[str, ...], severity: FailureSeverity = WARN) -> gxe.Expectation:
     return gxe.ExpectColumnValuesToBeInSet(column=column, value_set=list(values), severity=severity)
-
-
-def raw_parameters(load_time: datetime) -> dict[str, datetime]:
-    """The raw suites' run-time parameters for a load at `load_time` (naive UTC)."""
-    return {NOT_AFTER: load_time + FUTURE_TOLERANCE}

@@ -4,7 +4,7 @@ notifications delivered. Called by the Dagster asset monitoring/alerts after the
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import duckdb
 import pandas as pd
@@ -19,6 +19,9 @@ from orchestration.alerting.store import MEASURE_HISTORY, MEASURE_HISTORY_COLUMN
 from orchestration.alerting.triage import FeedVerdict, triage
 
 DEFAULT_DAGSTER_URL = "http://127.0.0.1:3000"
+# Late data (SendGrid retries for a day or more, exports that arrive days late) changes recent days: each
+# evaluation judges the last week again along with the new days.
+RECENT_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -80,19 +83,36 @@ def evaluate(
 def scope_labels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Reps' names by owner id, for alert texts."""
     try:
-        rows = con.execute("select owner_id, max(owner_name) from marts.follow_up_coverage_daily group by 1").fetchall()
+        rows = con.execute(
+            "select scope, max(scope_label) from marts.follow_up_coverage_rollup_daily where scope_type = 'rep' "
+            "group by 1"
+        ).fetchall()
     except duckdb.CatalogException:
         return {}
     return {owner: name for owner, name in rows if name}
 
 
+def first_day_to_judge(con: duckdb.DuckDBPyConnection, measure: Measure, as_of: datetime) -> date | None:
+    """None (every day: a fresh warehouse gets its history at once) when the measure was never judged; then the
+    days after the last one judged, and the last RECENT_DAYS before T again, which late data may have changed."""
+    last = con.execute(
+        f"select max(day) from {MEASURE_HISTORY} where measure = ? and scope_type = ?", [measure.name, measure.scope]
+    ).fetchone()[0]
+    if last is None:
+        return None
+    return min(last + timedelta(days=1), as_of.date() - timedelta(days=RECENT_DAYS))
+
+
 def _judge(con: duckdb.DuckDBPyConnection, measure: Measure, as_of: datetime, now: datetime) -> list[Evaluation]:
-    """Judge every day of every scope's series (kept in measure_history); return the evaluated day's verdicts."""
-    series = daily_series(con, measure, as_of)
+    """Judge the new days of every scope's series (kept in measure_history), reading the days before them that
+    the drift rule compares with; return the evaluated day's verdicts."""
+    since = first_day_to_judge(con, measure, as_of)
+    read_from = since - timedelta(days=measure.lookback_days) if since else None
+    series = daily_series(con, measure, as_of, since=read_from)
     day = evaluated_day(measure, as_of, series)
     rows, latest = [], []
     for scope, values in sorted(series.items()):
-        days = sorted(d for d in values if day is None or d <= day)
+        days = sorted(d for d in values if (since is None or d >= since) and (day is None or d <= day))
         judged = judge_all(values, days, measure.threshold, measure.drift)
         rows += [
             [measure.name, measure.scope, scope, j.day, j.value, j.expected_low, j.expected_high, j.state, j.score,

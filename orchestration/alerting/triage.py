@@ -61,7 +61,8 @@ def _movers(
     within = scope if measure.scope == "team" else None
     window = measure.drift.window_days if measure.drift else 28
     moved = []
-    for child, series in daily_series(con, measure, as_of, scope=measure.breakdown, within=within).items():
+    since = day - timedelta(days=window)
+    for child, series in daily_series(con, measure, as_of, measure.breakdown, within, since).items():
         history = [v for d, v in series.items() if day - timedelta(days=window) <= d < day and v is not None]
         value = series.get(day)
         if value is None or not history:

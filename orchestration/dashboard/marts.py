@@ -76,25 +76,25 @@ def open_serving(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def coverage_series(con: duckdb.DuckDBPyConnection) -> list[Series]:
-    """The company's coverage per day, then each team's, then each rep's (by team and name)."""
-    ratio = "sum(covered_leads) / nullif(sum(due_leads), 0)"
-    company = _rows(con, f"select 'Company', day, {ratio} from marts.follow_up_coverage_daily group by day order by 2")
-    teams = _rows(
-        con,
-        f"select coalesce(team, '{NO_TEAM}'), day, {ratio} "
-        "from marts.follow_up_coverage_daily group by all order by all",
-    )
-    reps = _rows(
-        con,
-        "select owner_id, coalesce(any_value(owner_name), owner_id) as name, coalesce(any_value(team), "
-        f"'{NO_TEAM}') as team, day, {ratio} from marts.follow_up_coverage_daily group by owner_id, day "
-        "order by team, name, owner_id, day",
-    )
-    series = [Series("company", COMPANY, label, *_unzip(days)) for label, days in _grouped(company)]
-    series += [Series("team", team, team, *_unzip(days)) for team, days in _grouped(teams)]
-    labels = {owner_id: f"{name} ({team})" for owner_id, name, team, *_ in reps}
-    series += [Series("rep", rep, labels[rep], *_unzip(days)) for rep, days in _grouped(reps)]
-    return series
+    """The company's coverage per day, then each team's, then each rep's (by team and name), as the rollup mart
+    computes them."""
+    rows = con.execute(
+        "select scope_type, scope, scope_label, coalesce(team, ?) as team, day, follow_up_coverage "
+        "from marts.follow_up_coverage_rollup_daily "
+        "order by case scope_type when 'company' then 0 when 'team' then 1 else 2 end, team, scope_label, scope, day",
+        [NO_TEAM],
+    ).fetchall()
+    labels = {
+        (kind, scope): "Company" if kind == "company" else f"{label} ({team})" if kind == "rep" else label
+        for kind, scope, label, team, *_ in rows
+    }
+    by_scope: dict[tuple[str, str], list[tuple]] = {}
+    for kind, scope, *_, day, value in rows:
+        by_scope.setdefault((kind, scope), []).append((day, value))
+    return [
+        Series(kind, COMPANY if kind == "company" else scope, labels[kind, scope], *_unzip(days))
+        for (kind, scope), days in by_scope.items()
+    ]
 
 
 def aging_distribution(con: duckdb.DuckDBPyConnection) -> AgingDistribution:
@@ -150,14 +150,6 @@ def neglected_leads(
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
     return con.execute(sql).fetchall()
-
-
-def _grouped(rows: list[tuple]) -> Iterator[tuple[str, list[tuple]]]:
-    """Rows grouped by their first column, in order of first appearance; each group keeps its (day, value)."""
-    groups: dict[str, list[tuple]] = {}
-    for row in rows:
-        groups.setdefault(row[0], []).append(row[-2:])
-    yield from groups.items()
 
 
 def _unzip(pairs: list[tuple]) -> tuple[list, list]:

@@ -10,16 +10,14 @@ import duckdb
 from orchestration.lib.publish import MART_SCHEMA, MARTS, parquet_path
 
 
-def _coverage(con: duckdb.DuckDBPyConnection) -> str:
-    day = con.execute(f"select max(day) from {MART_SCHEMA}.follow_up_coverage_daily").fetchone()[0]
+def _coverage(con: duckdb.DuckDBPyConnection, scope_types: tuple[str, ...]) -> str:
+    """The last complete day's coverage of the scopes of the given types, from the rollup mart."""
+    rollup = f"{MART_SCHEMA}.follow_up_coverage_rollup_daily"
+    day = con.execute(f"select max(day) from {rollup}").fetchone()[0]
     rows = con.execute(
-        f"""
-        select case when grouping(team) = 1 then 'company' else coalesce(team, '(no team)') end as scope,
-            sum(covered_leads), sum(due_leads)
-        from {MART_SCHEMA}.follow_up_coverage_daily where day = ?
-        group by grouping sets ((), (team)) order by grouping(team) desc, team
-        """,
-        [day],
+        f"select scope_label, covered_leads, due_leads from {rollup} where day = ? and list_contains(?, scope_type) "
+        "order by case scope_type when 'company' then 0 when 'team' then 1 else 2 end, team, scope_label",
+        [day, list(scope_types)],
     ).fetchall()
     lines = [f"Follow-up coverage on {day} (the last complete day):", "", "| scope | covered / due | coverage |",
              "|---|---|---|"]
@@ -48,7 +46,8 @@ def _percent(covered: int, due: int) -> str:
 
 
 PREVIEWS: dict[str, Callable[[duckdb.DuckDBPyConnection], str]] = {
-    "follow_up_coverage_daily": _coverage,
+    "follow_up_coverage_daily": lambda con: _coverage(con, ("rep",)),
+    "follow_up_coverage_rollup_daily": lambda con: _coverage(con, ("company", "team")),
     "lead_aging": _aging,
     "metric_parameters": _parameters,
 }

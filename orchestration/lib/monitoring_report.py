@@ -23,7 +23,8 @@ def latest_measures(serving_db: Path) -> str:
                     h.expected_low, h.expected_high, h.state, h.severity, h.as_of
                 from monitoring.measure_history as h
                 left join (
-                    select owner_id, max(owner_name) as owner_name from marts.follow_up_coverage_daily group by 1
+                    select scope as owner_id, max(scope_label) as owner_name
+                    from marts.follow_up_coverage_rollup_daily where scope_type = 'rep' group by 1
                 ) as reps on h.scope_type = 'rep' and h.scope = reps.owner_id
                 qualify h.day = max(h.day) over (partition by h.measure, h.scope_type, h.scope)
                 order by 1, 2, 3

@@ -17,7 +17,7 @@ import duckdb
 from orchestration.lib.atomic_files import remove_temp, replace_durably, sweep_leftovers, temp_path
 
 MART_SCHEMA = "marts"
-MARTS = ("lead_aging", "follow_up_coverage_daily", "metric_parameters")
+MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "metric_parameters")
 DBT_PROJECT_NAME = "follow_up_radar"
 # The serving file's format: readable by DuckDB 1.0 and later, since BI tools' DuckDB drivers lag the release
 # that writes the warehouse (DuckDB 2 writes a format older releases cannot open unless told otherwise).
@@ -105,7 +105,7 @@ def parquet_path(serving_dir: Path, name: str) -> Path:
 
 
 def headline(serving_db: Path) -> Headline:
-    """Read from the published file, as a BI tool would: company coverage is sum(covered) / sum(due)."""
+    """Read from the published file, as a BI tool would: company coverage from the rollup mart."""
     with duckdb.connect(str(serving_db), read_only=True) as con:
         return read_headline(con)
 
@@ -115,11 +115,11 @@ def read_headline(con: duckdb.DuckDBPyConnection) -> Headline:
     version of the file as its other reads)."""
     as_of, day = con.execute(
         f"select (select max(as_of) from {MART_SCHEMA}.metric_parameters), "
-        f"(select max(day) from {MART_SCHEMA}.follow_up_coverage_daily)"
+        f"(select max(day) from {MART_SCHEMA}.follow_up_coverage_rollup_daily)"
     ).fetchone()
     covered, due = con.execute(
-        f"select coalesce(sum(covered_leads), 0), coalesce(sum(due_leads), 0) "
-        f"from {MART_SCHEMA}.follow_up_coverage_daily where day = ?",
+        f"select coalesce(max(covered_leads), 0), coalesce(max(due_leads), 0) "
+        f"from {MART_SCHEMA}.follow_up_coverage_rollup_daily where day = ? and scope_type = 'company'",
         [day],
     ).fetchone()
     neglected, open_leads = con.execute(

@@ -6,8 +6,8 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from expectations.suites import MART_SUITES, RAW_SUITES
-from expectations.validate import ERROR, WARN, validate
+from expectations.suites import BLOCKING, MART_SUITES, RAW_SUITES
+from expectations.validate import ERROR, WARN, has_errors, validate
 from tests.expectations.conftest import LOAD_TIME, parameters_for
 
 SUITES = {**RAW_SUITES, **MART_SUITES}
@@ -115,3 +115,10 @@ def test_the_hand_made_sendgrid_file_warns_about_its_unknown_event(handmade_raw)
         (NOT_NULL, "smtp_id", ("null",)),
     }
     assert result.severity == WARN
+
+
+@pytest.mark.parametrize("table", sorted(BLOCKING))
+def test_the_static_blocking_flag_is_true_to_the_suite(table: str):
+    """The Dagster definitions read BLOCKING without building the suites (Great Expectations loads only in the
+    steps that validate): it must say what the suite says."""
+    assert BLOCKING[table] == has_errors(RAW_SUITES[table]())

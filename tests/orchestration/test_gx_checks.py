@@ -3,10 +3,12 @@
 from datetime import datetime
 
 import dagster as dg
+import duckdb
 import pandas as pd
 
-from expectations.suites import RAW_SUITES
 from expectations.validate import ERROR, WARN, FailedExpectation, SuiteResult
+from ingest.schema import SALESFORCE_LEADS, create_statements
+from orchestration.lib import gx_checks
 from orchestration.lib.gx_checks import BLOCKED_FILES, GX_CHECK, check_result, validate_new_rows
 from tests.expectations.conftest import RAW_PARAMETERS
 
@@ -44,32 +46,58 @@ def test_a_passed_suite_says_how_many_rows_it_validated():
     assert result.metadata["failed_expectations"].value == "all expectations of `salesforce_leads` passed on 17 rows"
 
 
+def _warehouse(leads: pd.DataFrame, file_id: int) -> duckdb.DuckDBPyConnection:
+    """An in-memory warehouse whose raw.salesforce_leads holds the rows, loaded from file `file_id`."""
+    con = duckdb.connect()
+    for statement in create_statements():
+        con.execute(statement)
+    frame = leads.assign(_file_id=file_id, _row_number=range(1, len(leads) + 1))  # noqa: F841 (read by the SQL)
+    con.execute(f"insert into {SALESFORCE_LEADS.qualified} by name select * from frame")
+    return con
+
+
 def test_no_new_rows_pass_without_running_the_suite():
-    result = validate_new_rows(pd.DataFrame(), RAW_SUITES["salesforce_leads"](), KEY, {}, [])
+    con = _warehouse(_leads(), 3)
+    result = validate_new_rows(con, SALESFORCE_LEADS, "salesforce_leads", {}, [])
     assert result.passed
     assert result.metadata["rows_validated"].value == 0
     assert result.metadata["failed_expectations"].value == "no new rows"
     assert result.metadata[BLOCKED_FILES].value == []
 
 
-def _leads(**values) -> pd.DataFrame:
+def _leads(rows: int = 1, **values) -> pd.DataFrame:
     row = {
         "Id": "00Q000000000001AAA", "OwnerId": "005A00000000001AAA", "Email": "l1@client.example",
         "CreatedDate": datetime(2024, 3, 1, 9), "LastModifiedDate": datetime(2024, 3, 5, 10),
     }
-    return pd.DataFrame([{**row, **values}])
+    return pd.DataFrame([{**row, **values}] * rows)
 
 
 def test_an_error_failure_blocks_the_files_it_validated():
-    leads = _leads(OwnerId="Ana Diligent")
-    result = validate_new_rows(leads, RAW_SUITES["salesforce_leads"](), KEY, RAW_PARAMETERS, [3, 4])
+    con = _warehouse(_leads(OwnerId="Ana Diligent"), 3)
+    result = validate_new_rows(con, SALESFORCE_LEADS, "salesforce_leads", RAW_PARAMETERS, [3, 4])
     assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)
     assert "`Ana Diligent`" in result.metadata["failed_expectations"].value
     assert (result.metadata["file_ids"].value, result.metadata[BLOCKED_FILES].value) == ([3, 4], [3, 4])
 
 
 def test_a_warning_blocks_no_file():
-    leads = _leads(Email="nobody")
-    result = validate_new_rows(leads, RAW_SUITES["salesforce_leads"](), KEY, RAW_PARAMETERS, [3])
+    con = _warehouse(_leads(Email="nobody"), 3)
+    result = validate_new_rows(con, SALESFORCE_LEADS, "salesforce_leads", RAW_PARAMETERS, [3])
     assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.WARN)
     assert result.metadata[BLOCKED_FILES].value == []
+
+
+def test_rows_of_other_files_are_not_validated():
+    con = _warehouse(_leads(OwnerId="Ana Diligent"), 2)
+    result = validate_new_rows(con, SALESFORCE_LEADS, "salesforce_leads", RAW_PARAMETERS, [3])
+    assert result.passed and result.metadata["rows_validated"].value == 0
+
+
+def test_new_rows_are_validated_a_chunk_at_a_time_and_the_counts_add_up(monkeypatch):
+    monkeypatch.setattr(gx_checks, "VALIDATION_CHUNK_VECTORS", 1)  # 2,048 rows a chunk
+    con = _warehouse(_leads(5000, Email="nobody"), 3)
+    result = validate_new_rows(con, SALESFORCE_LEADS, "salesforce_leads", RAW_PARAMETERS, [3])
+    [failure] = result.metadata["failures"].value
+    assert (failure["column"], failure["unexpected_count"], len(failure["samples"])) == ("Email", 5000, 5)
+    assert result.metadata["rows_validated"].value == 5000

@@ -108,10 +108,11 @@ def test_mart_materializations_preview_their_headline_numbers_and_say_where_they
         event.asset_key.to_user_string(): event.event_specific_data.materialization.metadata
         for event in first_run.get_asset_materialization_events()
     }
-    coverage = by_key["marts/follow_up_coverage_daily"]
-    assert "Follow-up coverage on 2024-03-11 (the last complete day)" in coverage["preview"].value
-    assert "| company | 3/5 | 60% |" in coverage["preview"].value
-    assert "| East | 3/5 | 60% |" in coverage["preview"].value
+    coverage = by_key["marts/follow_up_coverage_daily"]["preview"].value
+    assert "Follow-up coverage on 2024-03-11 (the last complete day)" in coverage
+    assert "| Ana Diligent | 3/3 | 100% |" in coverage and "| Ben Shiny | 0/2 | 0% |" in coverage
+    rollup = by_key["marts/follow_up_coverage_rollup_daily"]["preview"].value
+    assert "| company | 3/5 | 60% |" in rollup and "| East | 3/5 | 60% |" in rollup
     assert "| stale | 2 | 2 |" in by_key["marts/lead_aging"]["preview"].value
     assert "`as_of`: 2024-03-12 12:00:00" in by_key["marts/metric_parameters"]["preview"].value
     serving = module_radar_env.warehouse.parent / "serving"

@@ -20,7 +20,7 @@ from tests.conftest import query
 pytestmark = pytest.mark.slow
 
 PUBLISHED = dg.AssetKey(["serving", "published_marts"])
-MARTS = ("lead_aging", "follow_up_coverage_daily", "metric_parameters")
+MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "metric_parameters")
 MONITORING = ("measure_history", "alerts")
 LATER_AS_OF = "2024-03-13 12:00:00"
 
@@ -30,7 +30,7 @@ import json, os, sys, time
 import duckdb
 
 path, stop = sys.argv[1], sys.argv[2]
-MARTS = ("lead_aging", "follow_up_coverage_daily", "metric_parameters")
+MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "metric_parameters")
 
 def version(con):
     as_of, last_day = con.execute(
@@ -108,7 +108,8 @@ def test_each_run_publishes_the_marts_with_row_counts_paths_and_a_preview(first_
     serving_db, serving_dir = _paths(module_radar_env.warehouse.parent)
 
     assert {m: metadata[f"{m}_rows"] for m in MARTS} == {
-        "lead_aging": 9, "follow_up_coverage_daily": 32, "metric_parameters": 1
+        "lead_aging": 9, "follow_up_coverage_daily": 32, "follow_up_coverage_rollup_daily": 65,
+        "metric_parameters": 1,
     }
     assert metadata["serving_db"] == str(serving_db)
     tables = (*MARTS, *MONITORING)
@@ -192,11 +193,14 @@ def test_a_reader_holding_the_serving_file_blocks_no_run_and_then_sees_the_new_v
     assert full_run.success and publish_only.success
     assert reader.returncode == 0, err
     after = json.loads(out.splitlines()[-1])
-    assert before == {"lead_aging": 9, "follow_up_coverage_daily": 32, "metric_parameters": 1}
+    assert before == {
+        "lead_aging": 9, "follow_up_coverage_daily": 32, "follow_up_coverage_rollup_daily": 65, "metric_parameters": 1
+    }
     assert after["reads"] > 0
-    # A day later: one more lead created, one more complete day for each of the three reps.
+    # A day later: one more lead created, one more complete day for each of the three reps (in the rollup also
+    # for their two teams and the company).
     assert after["reopened"] == _counts(module_radar_env.warehouse) == {
-        "lead_aging": 10, "follow_up_coverage_daily": 35, "metric_parameters": 1
+        "lead_aging": 10, "follow_up_coverage_daily": 35, "follow_up_coverage_rollup_daily": 71, "metric_parameters": 1
     }
 
 
@@ -207,7 +211,7 @@ def test_automation_publishes_in_the_tick_that_rebuilds_the_marts():
         for key in upstream:
             instance.report_runless_asset_event(dg.AssetMaterialization(key))
         quiet = dg.evaluate_automation_conditions(defs=definitions, instance=instance)
-        instance.report_runless_asset_event(dg.AssetMaterialization(["intermediate", "int_lead_states_daily"]))
+        instance.report_runless_asset_event(dg.AssetMaterialization(["intermediate", "int_lead_follow_up_spells"]))
         rebuild = dg.evaluate_automation_conditions(defs=definitions, instance=instance, cursor=quiet.cursor)
 
     requested = lambda evaluation: {r.key.to_user_string() for r in evaluation.results if r.true_subset.size}  # noqa: E731

@@ -19,7 +19,7 @@ from orchestration.settings import utc_now
 MEASURE_HISTORY = dg.AssetKey([MONITORING_GROUP, "measure_history"])
 ALERTS = dg.AssetKey([MONITORING_GROUP, "alerts"])
 MEASURED = [
-    dg.AssetKey(["marts", "follow_up_coverage_daily"]),
+    dg.AssetKey(["marts", "follow_up_coverage_rollup_daily"]),
     dg.AssetKey(["marts", "lead_aging"]),
     dg.AssetKey(["intermediate", "int_activity_daily"]),
 ]

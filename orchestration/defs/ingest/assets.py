@@ -2,11 +2,9 @@
 
 import dagster as dg
 import duckdb
-import pandas as pd
 
-from expectations.suites import RAW_SUITES, raw_parameters
-from expectations.validate import has_errors
-from ingest.loader import TABLES, FileOutcome, connect, load_source
+from expectations.suites import BLOCKING, raw_parameters
+from ingest.loader import FileOutcome, connect, load_source
 from ingest.schema import RAW_SCHEMA, RAW_TABLES, RawTable
 from orchestration import settings
 from orchestration.lib.gx_checks import GX_CHECK, blocked_file_ids, validate_new_rows
@@ -50,7 +48,7 @@ def _gx_check_spec(table: RawTable) -> dg.AssetCheckSpec:
     return dg.AssetCheckSpec(
         GX_CHECK,
         asset=[RAW_SCHEMA, table.name],
-        blocking=has_errors(RAW_SUITES[table.name]()),
+        blocking=BLOCKING[table.name],
         description=f"The Great Expectations suite `{table.name}` on the rows loaded by this run.",
     )
 
@@ -60,15 +58,6 @@ def _files_to_validate(instance: dg.DagsterInstance, table: RawTable, outcomes: 
     new = {o.file_id for o in outcomes if table.name in o.tables and o.status != "failed"}
     blocked = blocked_file_ids(instance, dg.AssetCheckKey(dg.AssetKey([RAW_SCHEMA, table.name]), GX_CHECK))
     return sorted(new | set(blocked))
-
-
-def _rows(con: duckdb.DuckDBPyConnection, table: RawTable, file_ids: list[int]) -> pd.DataFrame:
-    return con.execute(f"select * from {table.qualified} where list_contains(?::BIGINT[], _file_id)", [file_ids]).df()
-
-
-def _gx_check(table: RawTable, file_ids: list[int], rows: pd.DataFrame) -> dg.AssetCheckResult:
-    key, suite = dg.AssetKey([RAW_SCHEMA, table.name]), RAW_SUITES[table.name]()
-    return validate_new_rows(rows, suite, key, raw_parameters(load_time=settings.utc_now()), file_ids)
 
 
 def _reasons(outcomes: list[FileOutcome]) -> dg.MetadataValue:
@@ -126,16 +115,16 @@ def _ingest_asset(source: str) -> dg.AssetsDefinition:
             raise
         try:
             outcomes = load_source(con, radar.landing_path, source)
-            counts = {t.name: con.execute(f"select count(*) from {t.qualified}").fetchone()[0] for t in tables}
-            to_validate = {t.name: _files_to_validate(context.instance, t, outcomes) for t in tables}
-            rows = {name: _rows(con, TABLES[name], file_ids) for name, file_ids in to_validate.items()}
+            context.log.info(f"{source}: {len(outcomes)} new file(s) from {radar.landing_path / source}")
+            parameters = raw_parameters(load_time=settings.utc_now())
+            for table in tables:
+                count = con.execute(f"select count(*) from {table.qualified}").fetchone()[0]
+                file_ids = _files_to_validate(context.instance, table, outcomes)
+                yield _materialization(table, outcomes, count)
+                yield _files_check(table, outcomes)
+                yield validate_new_rows(con, table, table.name, parameters, file_ids)
         finally:
             con.close()
-        context.log.info(f"{source}: {len(outcomes)} new file(s) from {radar.landing_path / source}")
-        for table in tables:
-            yield _materialization(table, outcomes, counts[table.name])
-            yield _files_check(table, outcomes)
-            yield _gx_check(table, to_validate[table.name], rows[table.name])
 
     _load.__doc__ = SOURCE_DESCRIPTIONS[source]
     return _load

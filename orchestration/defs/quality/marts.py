@@ -9,8 +9,6 @@ import dagster as dg
 import duckdb
 
 from expectations.suites import MART_SUITES
-from expectations.suites.lead_aging import EXPECTED_ROWS, EXPECTED_ROWS_SQL
-from expectations.validate import validate
 from orchestration.lib.gx_checks import GX_CHECK, check_result
 from orchestration.lib.pools import WAREHOUSE_POOL, retry_if_locked
 from orchestration.lib.radar_settings import RadarSettings
@@ -20,6 +18,8 @@ Parameters = Callable[[duckdb.DuckDBPyConnection, datetime], dict[str, Any]]
 
 
 def _lead_aging_parameters(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, Any]:
+    from expectations.suites.lead_aging import EXPECTED_ROWS, EXPECTED_ROWS_SQL
+
     return {EXPECTED_ROWS: con.execute(EXPECTED_ROWS_SQL, [as_of]).fetchone()[0]}
 
 
@@ -47,6 +47,8 @@ def _mart_check(name: str, parameters: Parameters) -> dg.AssetChecksDefinition:
             values = parameters(con, radar.resolve_as_of())
         finally:
             con.close()
+        from expectations.validate import validate  # Great Expectations loads only in the steps that validate
+
         return check_result(validate(frame, MART_SUITES[name](), values), key)
 
     return _check

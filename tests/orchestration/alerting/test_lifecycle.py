@@ -245,7 +245,7 @@ def test_an_incident_of_a_scope_that_disappears_resolves_instead_of_firing_forev
     warehouse = build(tmp_path / "w.duckdb", story)
     step_through(warehouse, story, range(40, INCIDENT[0] + 1))
     with duckdb.connect(str(warehouse)) as con:  # U1 leaves the company: the mart no longer has them
-        con.execute("delete from marts.follow_up_coverage_daily where owner_id = 'U1'")
+        con.execute("delete from marts.follow_up_coverage_rollup_daily where scope_type = 'rep' and scope = 'U1'")
     step_through(warehouse, story, range(INCIDENT[0] + 1, INCIDENT[0] + 2))
     assert [b["status"] for b in bodies_for(channels["webhook"], REP_KEY)] == ["firing", "resolved"]
     resolved = bodies_for(channels["webhook"], REP_KEY)[1]

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.loader import connect
+from tests.rollup import create_rollup
 
 START = date(2024, 1, 1)
 REPS = {"U1": ("Ann Rep", "East"), "U2": ("Bob Rep", "East"), "U3": ("Cy Rep", "West"), "U4": ("Di Rep", "West")}
@@ -56,6 +57,7 @@ def _coverage(con: duckdb.DuckDBPyConnection, story: Story) -> None:
         for i in range(story.days) for rep, (name, team) in REPS.items()
     ]
     con.executemany("insert into marts.follow_up_coverage_daily values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    create_rollup(con, ("open_leads", "due_leads", "covered_leads", "never_touched_leads"))
 
 
 def _activity(con: duckdb.DuckDBPyConnection, story: Story) -> None:

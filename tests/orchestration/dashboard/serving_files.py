@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 
+from tests.rollup import create_rollup
+
 AS_OF = datetime(2024, 3, 5, 12)
 # (day, owner_id, owner_name, team, due_leads, covered_leads). On 2024-03-04 team East covers 1 of 4 due leads
 # (25%) although its reps' ratios average 50%: the dashboard must show 25%.
@@ -58,6 +60,7 @@ def tiny_serving_file(path: Path) -> Path:
             "insert into marts.follow_up_coverage_daily values (?, ?, ?, ?, ?, ?, ?)",
             [(*row, row[5] / row[4] if row[4] else None) for row in COVERAGE],
         )
+        create_rollup(con, ("due_leads", "covered_leads"))
         con.execute(
             "create table marts.lead_aging (lead_id varchar, owner_id varchar, owner_name varchar, team varchar, "
             "is_open boolean, age_days integer, aging_bucket varchar, follow_up_state varchar, touches integer, "

@@ -170,7 +170,10 @@ def _points_at(fd: str, path: Path) -> bool:
 
 def test_marts_without_rows_give_a_page_with_nothing_to_show(tiny_serving):
     with duckdb.connect(str(tiny_serving)) as con:
-        con.execute("delete from marts.follow_up_coverage_daily; delete from marts.lead_aging")
+        con.execute(
+            "delete from marts.follow_up_coverage_daily; delete from marts.follow_up_coverage_rollup_daily; "
+            "delete from marts.lead_aging"
+        )
     with _client(tiny_serving) as http:
         response = http.get("/")
 

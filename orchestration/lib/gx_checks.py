@@ -4,6 +4,7 @@ A failed suite's check carries the suite's worst severity (ERROR when any error 
 WARN) and lists every failed expectation with sample unexpected values, as a Markdown table and as JSON.
 """
 
+import time
 from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Any
@@ -61,8 +62,24 @@ def validate_new_rows(
     file_ids: list[int],
 ) -> dg.AssetCheckResult:
     """Validate the rows of the files `file_ids`, read from the warehouse a chunk at a time and only the columns
-    the suite looks at (a first load of millions of rows stays within a chunk's memory); no rows pass without
-    running GX ("no new rows"). When an error expectation fails, the files are recorded as blocked."""
+    the suite looks at (a first load of millions of rows stays within a chunk's memory); no files pass without
+    running GX, which is then not even imported. When an error expectation fails, the files are blocked."""
+    started = time.perf_counter()
+    result = _validate(con, table, suite_name, parameters, file_ids) if file_ids else SuiteResult(suite_name, 0, ())
+    blocked = file_ids if not result.passed and result.severity == ERROR else []
+    metadata = {
+        "file_ids": dg.MetadataValue.json(file_ids),
+        BLOCKED_FILES: dg.MetadataValue.json(blocked),
+        "validation_seconds": round(time.perf_counter() - started, 3),
+    }
+    if result.rows == 0:
+        metadata["failed_expectations"] = dg.MetadataValue.md("no new rows")
+    return check_result(result, dg.AssetKey([RAW_SCHEMA, table.name]), metadata=metadata)
+
+
+def _validate(
+    con: duckdb.DuckDBPyConnection, table: RawTable, suite_name: str, parameters: dict[str, Any], file_ids: list[int]
+) -> SuiteResult:
     from expectations.suites import RAW_SUITES
     from expectations.validate import columns_read, validate_chunks
 
@@ -71,12 +88,7 @@ def validate_new_rows(
     relation = con.execute(
         f"select {columns} from {table.qualified} where list_contains(?::BIGINT[], _file_id)", [file_ids]
     )
-    result = validate_chunks(_chunks(relation) if file_ids else (), suite, parameters)
-    blocked = file_ids if not result.passed and result.severity == ERROR else []
-    metadata = {"file_ids": dg.MetadataValue.json(file_ids), BLOCKED_FILES: dg.MetadataValue.json(blocked)}
-    if result.rows == 0:
-        metadata["failed_expectations"] = dg.MetadataValue.md("no new rows")
-    return check_result(result, dg.AssetKey([RAW_SCHEMA, table.name]), metadata=metadata)
+    return validate_chunks(_chunks(relation), suite, parameters)
 
 
 def _chunks(relation: duckdb.DuckDBPyConnection) -> Iterator[pd.DataFrame]:

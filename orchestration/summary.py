@@ -8,6 +8,12 @@ import dagster as dg
 import duckdb
 
 OLDEST_NEGLECTED = 10
+MAX_REPS = 40  # a bigger floor lists its reps with the lowest coverage
+
+
+def _lowest_coverage_first(row: tuple) -> tuple:
+    coverage = row[6]
+    return (coverage is None, coverage if coverage is not None else 0.0, row[2] or "", row[1] or "")
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -33,10 +39,11 @@ def _coverage(con: duckdb.DuckDBPyConnection) -> str:
         """,
         [day],
     ).fetchall()
-    body = table(
-        ["rep", "team", "open", "due", "covered", "coverage"],
-        [(*r[1:6], _percent(r[6])) for r in rows if r[0] == "rep"],
-    )
+    reps = [r for r in rows if r[0] == "rep"]
+    shown = reps if len(reps) <= MAX_REPS else sorted(reps, key=_lowest_coverage_first)[:MAX_REPS]
+    body = table(["rep", "team", "open", "due", "covered", "coverage"], [(*r[1:6], _percent(r[6])) for r in shown])
+    if len(shown) < len(reps):
+        body += f"\n  ... the {MAX_REPS} lowest of {len(reps)} reps; all of them: marts.follow_up_coverage_daily"
     scopes = [r for r in rows if r[0] == "team"] + [r for r in rows if r[0] == "company"]
     totals = "\n".join(
         f"  {'team ' + label if kind == 'team' else 'company'}: {covered}/{due} = {_percent(ratio)}"

@@ -3,8 +3,10 @@
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
+
 from ingest.loader import connect, load_source
-from orchestration.summary import render
+from orchestration.summary import MAX_REPS, render
 from tests.conftest import HANDMADE_LANDING
 
 
@@ -25,3 +27,19 @@ def test_no_warehouse_at_all(tmp_path: Path):
     assert render(tmp_path / "none.duckdb", datetime(2024, 3, 12), []) == (
         f"No warehouse at {tmp_path / 'none.duckdb'}: nothing was loaded."
     )
+
+
+def test_a_big_floor_lists_its_reps_with_the_lowest_coverage(tmp_path: Path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    connect(warehouse).close()
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.follow_up_coverage_rollup_daily as "
+            "select date '2024-03-11' as day, 'rep' as scope_type, 'U' || i as scope, 'Rep ' || i as scope_label, "
+            "'East' as team, 10 as open_leads, 10 as due_leads, i % 11 as covered_leads, (i % 11) / 10 as "
+            "follow_up_coverage from range(45) as reps(i)"
+        )
+    report = render(warehouse, datetime(2024, 3, 12, 12), [])
+    assert f"the {MAX_REPS} lowest of 45 reps" in report
+    assert "Rep 0 " in report and "Rep 10 " not in report, "a rep with 100% coverage is left out"

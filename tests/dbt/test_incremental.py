@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest.demo import write_demo
+from ingest.demo.bulk import Size, write_bulk
 from ingest.landing import SOURCES
 from ingest.loader import connect, load_source
 from orchestration.lib.dbt_builds import project_version
@@ -73,20 +74,36 @@ def test_a_build_after_each_delivery_and_day_equals_one_full_build(tmp_path, mon
 
 
 def test_daily_builds_over_the_demo_equal_one_full_build(tmp_path, monkeypatch):
-    """The demo's files at once, then a build every day of its last two weeks (the incident included), then
-    an as-of back in time: each day's incremental build equals a fresh full build at the same time."""
+    """The demo's files at once, then a build every day of its last week (the incident), then an as-of back in
+    time: the incremental builds end equal to a fresh full build at the same time."""
     end = datetime(2024, 6, 30, 18, tzinfo=UTC)
     landing, warehouse = tmp_path / "landing", tmp_path / "incremental.duckdb"
     write_demo(landing, leads=300, reps=4, days=45, end=end)
     _load(landing, warehouse)
     last = end.replace(tzinfo=None)
-    _build(warehouse, last - timedelta(days=14), monkeypatch)
-    for days_before in range(13, -1, -1):
+    for days_before in range(7, -1, -1):
         _build(warehouse, last - timedelta(days=days_before), monkeypatch)
     assert _snapshot(warehouse) == _full(tmp_path / "at-end", landing, last, monkeypatch)
     earlier = last - timedelta(days=3, hours=5)
     _build(warehouse, earlier, monkeypatch)
     assert _snapshot(warehouse) == _full(tmp_path / "earlier", landing, earlier, monkeypatch)
+
+
+def test_daily_builds_and_one_more_day_of_files_on_a_generated_floor_equal_one_full_build(tmp_path, monkeypatch):
+    """An M-shaped floor (a year, reps of every habit, two Lead snapshots, re-delivered and late SendGrid events)
+    at a twentieth of M's leads: builds on the last days of the base, then the next day's files, equal a fresh
+    full build over the same files."""
+    bulk = write_bulk(tmp_path / "bulk", Size("M/20", leads=5_000, reps=20, days=365))
+    warehouse = tmp_path / "incremental.duckdb"
+    _load(bulk.landing, warehouse)
+    for days_before in (3, 2, 1, 0):
+        _build(warehouse, bulk.base_as_of - timedelta(days=days_before), monkeypatch)
+    landing = tmp_path / "landing"
+    _deliver(sorted(p for p in bulk.landing.rglob("*") if p.is_file()), bulk.landing, landing)
+    _deliver(sorted(p for p in bulk.increment.rglob("*") if p.is_file()), bulk.increment, landing)
+    _load(landing, warehouse)
+    _build(warehouse, bulk.increment_as_of, monkeypatch)
+    assert _snapshot(warehouse) == _full(tmp_path, landing, bulk.increment_as_of, monkeypatch)
 
 
 LATE_CALL = (

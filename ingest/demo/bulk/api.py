@@ -58,11 +58,12 @@ def _counts(part: int, sf: dict[str, int], mail: tuple, events: tuple, world: Wo
     )  # fmt: skip
 
 
-def write_bulk(out: Path, size: str = "S", seed: int = 7, end: datetime | None = None) -> BulkResult:
+def write_bulk(out: Path, size: str | Size = "S", seed: int = 7, end: datetime | None = None) -> BulkResult:
     """Write `out/landing/` (everything stamped up to the base as-of, `end`) and `out/increment/` (the next
-    24 hours). The same size, seed and end give byte-identical files. `end` is UTC (naive or aware)."""
+    24 hours). The same size, seed and end give byte-identical files. `end` is UTC (naive or aware). `size` is
+    the name of one of SIZES, or a Size of its own (a test's smaller floor)."""
     started = time.perf_counter()
-    chosen = SIZES[size]
+    chosen = SIZES[size] if isinstance(size, str) else size
     end = end or DEFAULT_END
     if end.tzinfo is not None:
         end = end.astimezone(UTC).replace(tzinfo=None)

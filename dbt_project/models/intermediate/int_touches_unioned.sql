@@ -17,9 +17,13 @@ leads as (
 
 ),
 
+-- one user per address: when users share one (a team inbox), its messages are the lowest user id's touches
 reps as (
 
-    select user_id, email from {{ ref('stg_salesforce__users') }}
+    select email, min(user_id) as user_id
+    from {{ ref('stg_salesforce__users') }}
+    where email is not null
+    group by 1
 
 ),
 

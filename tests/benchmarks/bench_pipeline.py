@@ -4,7 +4,7 @@
 
 In one invocation, on the same generated files (ingest/demo/bulk: the base landing folder and one more day):
 - the floor (tests/benchmarks/floor.py: DuckDB's native readers and one SQL script for both marts) and the pandas
-  peer (tests/benchmarks/pandas_peer.py), each at the base as-of time and again after the extra day;
+  peer (tests/benchmarks/pandas_peer/), each at the base as-of time and again after the extra day;
 - `radar run` on the base (the full run), after the extra day's files were added (incremental), then with no
   new files at the same as-of time and an hour later;
 each with wall time and the peak resident memory of its process tree; the pipeline's runs also with seconds per
@@ -95,10 +95,10 @@ def _checked(name: str, result: measure.Measured) -> measure.Measured:
 
 
 def _reference(kind: str, landing: Path, as_of: str, out: Path) -> Figure:
-    script = BENCHMARKS / ("floor.py" if kind == "floor" else "pandas_peer.py")
+    program = [str(BENCHMARKS / "floor.py")] if kind == "floor" else ["-m", "tests.benchmarks.pandas_peer"]
     out.unlink(missing_ok=True)
-    result = _checked(kind, measure.run([PYTHON, str(script), "--landing", str(landing), "--as-of", as_of,
-                                         "--out", str(out)], cwd=ROOT))
+    arguments = ["--landing", str(landing), "--as-of", as_of, "--out", str(out)]
+    result = _checked(kind, measure.run([PYTHON, *program, *arguments], cwd=ROOT))
     return Figure(kind, result.seconds, result.peak_rss_mb)
 
 

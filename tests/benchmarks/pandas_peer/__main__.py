@@ -1,0 +1,3 @@
+from tests.benchmarks.pandas_peer import main
+
+main()

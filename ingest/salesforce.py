@@ -5,14 +5,18 @@ import io
 import json
 import math
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from ingest.files import open_text
 from ingest.records import (
     FieldError,
     FileRejected,
     Item,
     ParsedFile,
     Rejection,
+    Staged,
+    Streamed,
     collect,
     decode_utf8,
     parse_date,
@@ -205,3 +209,11 @@ def parse(path: Path, data: bytes) -> ParsedFile:
     """Parse a whole export held in memory (the reference the DuckDB reader is tested against)."""
     extras, items = records(path, iter(io.StringIO(decode_utf8(data), newline="")))
     return collect(items, extras)
+
+
+@contextmanager
+def stream(path: Path) -> Iterator[Staged]:
+    """The reference parser reading the export as the loader inserts it, so no file is ever held in memory."""
+    with open_text(path) as lines:
+        extras, items = records(path, lines)
+        yield Streamed(items, extras)

@@ -2,15 +2,19 @@
 
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ingest.files import open_text
 from ingest.records import (
     FieldError,
     FileRejected,
     Item,
     ParsedFile,
     Rejection,
+    Staged,
+    Streamed,
     collect,
     decode_utf8,
     to_utc_naive,
@@ -123,3 +127,15 @@ def parse(path: Path, data: bytes) -> ParsedFile:
     """Parse a whole body held in memory (the reference the DuckDB reader is tested against)."""
     text = decode_utf8(data)
     return collect(line_items(text.split("\n")) if path.suffix == ".jsonl" else array_items(text))
+
+
+@contextmanager
+def stream(path: Path) -> Iterator[Staged]:
+    """The reference parser for the loader: a `.jsonl` file read line by line as it is inserted (lines split on
+    "\\n" only, as `parse` splits them); a `.json` body decoded whole, as it must be."""
+    if path.suffix == ".jsonl":
+        with open(path, encoding="utf-8-sig", newline="\n") as text:
+            yield Streamed(line_items(line.removesuffix("\n") for line in text))
+    else:
+        with open_text(path) as text:
+            yield Streamed(array_items(text.read()))

@@ -14,7 +14,7 @@ import duckdb
 from ingest import failures, files, mailbox_reader, salesforce, sendgrid
 from ingest.landing import LandedFile, discover
 from ingest.records import FileRejected, Rejection, Staged
-from ingest.schema import FILES, RAW_TABLES, REJECTED_ROWS, create_statements
+from ingest.schema import FILE_INDEX, FILES, RAW_TABLES, REJECTED_ROWS, create_statements
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +107,20 @@ def _record(con: duckdb.DuckDBPyConnection, landed: LandedFile, scan: files.File
     )
 
 
+def _index(con: duckdb.DuckDBPyConnection, path: Path, stat: os.stat_result, sha: str, file_id: int) -> None:
+    """Remember the path's stat, so the next run skips it without reading it while it stays unchanged."""
+    con.execute(f"delete from {FILE_INDEX.qualified} where path = ?", [str(path)])
+    con.execute(
+        f"insert into {FILE_INDEX.qualified} values (?, ?, ?, ?, ?)",
+        [str(path), stat.st_size, stat.st_mtime_ns, sha, file_id],
+    )
+
+
+def _known_stats(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
+    rows = con.execute(f"select path, bytes, modified_ns from {FILE_INDEX.qualified}").fetchall()
+    return {path: (size, modified) for path, size, modified in rows}
+
+
 def _next_file_id(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute(f"select coalesce(max(file_id), 0) + 1 from {FILES.qualified}").fetchone()[0]
 
@@ -150,6 +164,7 @@ def _write(con: duckdb.DuckDBPyConnection, landed: LandedFile, stat: os.stat_res
         outcome = _loaded(file_id, landed, staged, counts)
         _insert_rejections(con, staged.rejections, file_id)
         _record(con, landed, scan, outcome)
+        _index(con, landed.path, stat, scan.sha256, file_id)
         if not files.same_stat(stat, landed.path.stat()):
             raise failures.FileChanged(landed.path)
     return outcome
@@ -159,6 +174,7 @@ def _write_failed(con: duckdb.DuckDBPyConnection, landed: LandedFile, stat: os.s
                   outcome: FileOutcome) -> FileOutcome:
     with _transaction(con):
         _record(con, landed, scan, outcome)
+        _index(con, landed.path, stat, scan.sha256, outcome.file_id)
     return outcome
 
 
@@ -184,11 +200,14 @@ def _load(con: duckdb.DuckDBPyConnection, landed: LandedFile, stat: os.stat_resu
 
 def load_file(con: duckdb.DuckDBPyConnection, landed: LandedFile, stat: os.stat_result | None = None
               ) -> FileOutcome | None:
-    """Load one file whole or not at all; None when the same content was delivered before or when the file
-    changed while it was being read."""
+    """Load one file whole or not at all; None when the same content was delivered before (the path is then
+    indexed so it is not hashed again) or when the file changed while it was being read."""
     stat = stat or landed.path.stat()
     scan = files.scan(landed.path, utf8=landed.source in TEXT_SOURCES)
-    if _delivered_as(con, scan.sha256) is not None:
+    earlier = _delivered_as(con, scan.sha256)
+    if earlier is not None:
+        with _transaction(con):
+            _index(con, landed.path, stat, scan.sha256, earlier)
         return None
     try:
         outcome = _load(con, landed, stat, scan, _next_file_id(con))
@@ -201,8 +220,8 @@ def load_file(con: duckdb.DuckDBPyConnection, landed: LandedFile, stat: os.stat_
 
 
 def forget_file(con: duckdb.DuckDBPyConnection, file_id: int) -> str | None:
-    """Remove a file's rows, rejected rows and ledger row in one transaction, so the next run loads it again
-    (after fixing a mapping or a parser, say). Returns the file's path, or None for an unknown file_id."""
+    """Remove a file's rows, rejected rows, ledger row and index rows in one transaction, so the next run loads
+    it again (after fixing a mapping or a parser, say). Returns the file's path, or None for an unknown file_id."""
     row = con.execute(f"select path from {FILES.qualified} where file_id = ?", [file_id]).fetchone()
     if row is None:
         return None
@@ -211,14 +230,20 @@ def forget_file(con: duckdb.DuckDBPyConnection, file_id: int) -> str | None:
             con.execute(f"delete from {table.qualified} where _file_id = ?", [file_id])
         con.execute(f"delete from {REJECTED_ROWS.qualified} where file_id = ?", [file_id])
         con.execute(f"delete from {FILES.qualified} where file_id = ?", [file_id])
+        con.execute(f"delete from {FILE_INDEX.qualified} where file_id = ?", [file_id])
     return row[0]
 
 
 def load_source(con: duckdb.DuckDBPyConnection, landing_dir: Path, source: str) -> list[FileOutcome]:
-    """Load every new ready file of one source; a failing file is recorded and the others go on."""
+    """Load every new ready file of one source; a failing file is recorded and the others go on. A file whose
+    path, size and modification time match the index is skipped without being opened."""
+    known = _known_stats(con)
     outcomes = []
     for landed in discover(landing_dir, source):
-        outcome = load_file(con, landed)
+        stat = landed.path.stat()
+        if known.get(str(landed.path)) == (stat.st_size, stat.st_mtime_ns):
+            continue
+        outcome = load_file(con, landed, stat)
         if outcome is not None:
             outcomes.append(outcome)
     return outcomes

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.schema import FILES, RAW_TABLES, REJECTED_ROWS
+from ingest.schema import FILE_INDEX, FILES, RAW_TABLES, REJECTED_ROWS
 
 pytestmark = pytest.mark.slow
 
@@ -47,7 +47,7 @@ for source in ("salesforce", "mailbox", "sendgrid"):
 con.close()
 """
 # (function, before/after its call, which call): `_insert` writes one batch of a file's rows, `_record` a file's
-# ledger row after its rows, and `_write` returns once a file committed.
+# ledger row after its rows, `_index` its index row after that, and `_write` returns once a file committed.
 # Files load in name order: the Salesforce files (Lead_big.csv, the 4th, in two batches: more rows than one
 # batch of the reference parser, and a few rows the DuckDB reader leaves to the converters), then the mailboxes
 # (two batches each: messages, recipients), then SendGrid. A run after a kill skips the files committed before
@@ -57,6 +57,7 @@ SCENARIOS = {
     "between-a-files-batches": [(("_insert", "after", 4), 3), (("_insert", "after", 5), 6)],  # Lead_big, ana.mbox
     "after-the-rows-before-the-ledger-row": [(("_record", "before", 4), 3), (("_record", "before", 2), 4)],
     "right-after-a-commit": [(("_write", "after", 4), 4), (("_write", "after", 3), 7)],  # Lead_big, ana.mbox
+    "before-the-index-row": [(("_index", "before", 7), 6)],  # ana.mbox
 }
 
 
@@ -101,7 +102,7 @@ def _assert_no_partial_file(warehouse: Path) -> None:
     try:
         unions = " union all ".join(
             [f"select _file_id from {t.qualified}" for t in RAW_TABLES]
-            + [f"select file_id from {REJECTED_ROWS.qualified}"]
+            + [f"select file_id from {REJECTED_ROWS.qualified}", f"select file_id from {FILE_INDEX.qualified}"]
         )
         orphans = con.execute(
             f"select count(*) from ({unions}) as r(f) where f not in (select file_id from {FILES.qualified})"

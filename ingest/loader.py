@@ -18,6 +18,11 @@ from ingest.schema import FILE_INDEX, FILES, RAW_TABLES, REJECTED_ROWS, create_s
 
 log = logging.getLogger(__name__)
 
+MEMORY_LIMIT_VARIABLE = "RADAR_DUCKDB_MEMORY_LIMIT"
+# Enough for DuckDB to stage and type a 10M-row export, spilling beside the warehouse beyond it.
+DEFAULT_MEMORY_LIMIT = "2GB"
+
+
 def _tables_for(landed: LandedFile) -> tuple[str, ...]:
     """The raw tables a file feeds: what its name says for Salesforce, every table of its source otherwise."""
     if landed.source == "salesforce":
@@ -60,9 +65,13 @@ class FileOutcome:
 
 
 def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse for writing and make sure the raw schema exists."""
-    Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
+    """Open the warehouse for writing and make sure the raw schema exists. DuckDB may use
+    RADAR_DUCKDB_MEMORY_LIMIT (default 2GB) and spills beyond it into `<warehouse>.tmp/`."""
+    warehouse = Path(warehouse)
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(warehouse))
+    con.execute("set memory_limit = ?", [os.environ.get(MEMORY_LIMIT_VARIABLE, DEFAULT_MEMORY_LIMIT)])
+    con.execute("set temp_directory = ?", [str(warehouse.with_name(warehouse.name + ".tmp"))])
     for statement in create_statements():
         con.execute(statement)
     return con

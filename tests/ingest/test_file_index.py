@@ -195,3 +195,14 @@ def test_the_index_has_exactly_the_columns_declared_in_the_schema(con):
     ).fetchall()
 
     assert columns == [(c.name, c.type) for c in FILE_INDEX.columns]
+
+
+def test_connect_sets_the_memory_limit_and_spills_beside_the_warehouse(tmp_path, monkeypatch):
+    monkeypatch.setenv(loader.MEMORY_LIMIT_VARIABLE, "512MB")
+    con = loader.connect(tmp_path / "w.duckdb")
+    try:
+        settings = "select current_setting('memory_limit'), current_setting('temp_directory')"
+        limit, spill = con.execute(settings).fetchone()
+    finally:
+        con.close()
+    assert (limit, spill) == ("488.2 MiB", str(tmp_path / "w.duckdb.tmp"))  # 512 * 10**6 bytes

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import failures, files, mailbox_reader, salesforce, sendgrid
+from ingest import failures, files, mailbox_reader, salesforce, salesforce_fast, sendgrid
 from ingest.landing import LandedFile, discover
 from ingest.records import FileRejected, Rejection, Staged
 from ingest.schema import FILE_INDEX, FILES, RAW_TABLES, REJECTED_ROWS, create_statements
+from ingest.sql import run_script
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +41,12 @@ def _streamed(stream: Callable[[Path], AbstractContextManager[Staged]]) -> Reade
 
 
 READERS: dict[str, Reader] = {
-    "salesforce": _streamed(salesforce.stream),
+    "salesforce": salesforce_fast.read,
     "mailbox": mailbox_reader.read,
     "sendgrid": _streamed(sendgrid.stream),
 }
 TEXT_SOURCES = {"salesforce", "sendgrid"}  # files that must be UTF-8
+READER_MACROS = ("salesforce_fast.sql",)  # the readers' SQL macros, made in `connect`
 TABLES = {t.name: t for t in RAW_TABLES}
 
 
@@ -66,14 +68,19 @@ class FileOutcome:
 
 def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     """Open the warehouse for writing and make sure the raw schema exists. DuckDB may use
-    RADAR_DUCKDB_MEMORY_LIMIT (default 2GB) and spills beyond it into `<warehouse>.tmp/`."""
+    RADAR_DUCKDB_MEMORY_LIMIT (default 2GB) and spills beyond it into `<warehouse>.tmp/`; insertion order is
+    kept, which the readers rely on to number rows in file order; the readers' macros are defined (the loader
+    needs a connection opened here)."""
     warehouse = Path(warehouse)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(warehouse))
     con.execute("set memory_limit = ?", [os.environ.get(MEMORY_LIMIT_VARIABLE, DEFAULT_MEMORY_LIMIT)])
     con.execute("set temp_directory = ?", [str(warehouse.with_name(warehouse.name + ".tmp"))])
+    con.execute("set preserve_insertion_order = true")
     for statement in create_statements():
         con.execute(statement)
+    for script in READER_MACROS:
+        run_script(con, script)
     return con
 
 

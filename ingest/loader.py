@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import failures, files, mailbox_reader, salesforce, salesforce_fast, sendgrid
+from ingest import failures, files, mailbox_reader, salesforce, salesforce_fast, sendgrid_fast
 from ingest.landing import LandedFile, discover
 from ingest.records import FileRejected, Rejection, Staged
 from ingest.schema import FILE_INDEX, FILES, RAW_TABLES, REJECTED_ROWS, create_statements
@@ -34,19 +34,13 @@ def _tables_for(landed: LandedFile) -> tuple[str, ...]:
 # A reader stages one file (outside the transaction: DuckDB aborts a transaction on the first failed read) and
 # hands the loader its batches; leaving the context drops what it staged.
 Reader = Callable[[duckdb.DuckDBPyConnection, Path, files.FileScan], AbstractContextManager[Staged]]
-
-
-def _streamed(stream: Callable[[Path], AbstractContextManager[Staged]]) -> Reader:
-    return lambda con, path, scan: stream(path)
-
-
 READERS: dict[str, Reader] = {
     "salesforce": salesforce_fast.read,
     "mailbox": mailbox_reader.read,
-    "sendgrid": _streamed(sendgrid.stream),
+    "sendgrid": sendgrid_fast.read,
 }
 TEXT_SOURCES = {"salesforce", "sendgrid"}  # files that must be UTF-8
-READER_MACROS = ("salesforce_fast.sql",)  # the readers' SQL macros, made in `connect`
+READER_MACROS = ("salesforce_fast.sql", "sendgrid_fast.sql")  # the readers' SQL macros, made in `connect`
 TABLES = {t.name: t for t in RAW_TABLES}
 
 

@@ -1,5 +1,6 @@
-"""mbox files streamed from a memory map, message by message, read by the `email` package
-(`mailbox.message_item`); the rows go to the loader in columnar batches."""
+"""mbox files streamed from a memory map, message by message: the fast parser (`mailbox_fast`) reads the
+common shapes, the `email` package (`mailbox.message_item`) every other message, and the rows go to the loader
+in columnar batches."""
 
 import mmap
 from collections.abc import Iterator
@@ -10,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingest import mailbox
+from ingest import mailbox, mailbox_fast
 from ingest.files import FileScan
 from ingest.records import TABLES, Batch, Rejection, Staged
 from ingest.schema import MAILBOX_MESSAGES, MAILBOX_RECIPIENTS
@@ -63,7 +64,7 @@ class _MailboxStaged:
         tables = {t: _Columns(t) for t in (MAILBOX_MESSAGES.name, MAILBOX_RECIPIENTS.name)}
         for number, raw in enumerate(mailbox.split_messages(self.data), start=1):
             self.rows_total = number
-            item = mailbox.message_item(raw, number)
+            item = mailbox_fast.message_item(raw, number) or mailbox.message_item(raw, number)
             if isinstance(item, Rejection):
                 self.rejections.append(item)
             else:

@@ -3,9 +3,10 @@ file is split into lines by `read_csv`; canonical events are typed in SQL (`send
 event or line goes through `ingest.sendgrid`'s own functions.
 
 DuckDB's array reader (`read_json_objects`) is not used: it accepts what Python's json module rejects (vertical
-tabs as blanks, text after the array). A `.json` file DuckDB cannot decode, or holding a NaN or infinity literal
-(DuckDB accepts spellings Python rejects), and a `.jsonl` file whose lines DuckDB does not split exactly on
-"\\n", are read by the reference parser, so their errors stay today's.
+tabs as blanks, text after the array). A `.json` file DuckDB cannot decode, or holding what Python reads its own
+way (a NaN or infinity literal, of which DuckDB accepts spellings Python rejects; nesting past Python's
+recursion limit), and a `.jsonl` file whose lines DuckDB does not split exactly on "\\n", are read by the
+reference parser, so their errors stay today's.
 """
 
 import json
@@ -35,7 +36,7 @@ _READ_FAILURES = (duckdb.ConversionException, duckdb.InvalidInputException, Unic
 _STAGE = """
 create temp table {stage} as
 select n, t as event_text, types, texts, coalesce(sg_is_canonical(kind, types, texts, keys, t), false) as fast,
-    coalesce(sg_has_odd_literal(t), false) as odd
+    coalesce(sg_is_odd(t), false) as odd
 from (
     select n, t, json_type(j) as kind, json_type(j, sg_paths()) as types,
         json_extract_string(j, sg_paths()) as texts, json_keys(j) as keys

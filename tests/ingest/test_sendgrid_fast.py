@@ -95,6 +95,18 @@ def test_bodies_python_reads_its_own_way_go_to_the_reference_parser(body: str):
     assert fast == reference and kinds in ([], ["Streamed"])
 
 
+@pytest.mark.parametrize("name", ["events.json", "events.jsonl"])
+def test_an_event_nested_past_pythons_recursion_limit_fails_the_file_as_before(name: str):
+    text = json.dumps(CANONICAL[0])[:-1] + ', "custom": ' + "[" * 2000 + "]" * 2000 + "}"
+    body = f"[{text}]" if name.endswith(".json") else text + "\n"
+
+    fast, reference, _ = both("sendgrid", name, body.encode())
+
+    assert fast == reference
+    [(_, _, _, _, _, total, _, _, status, error)] = fast["_files"]
+    assert (total, status) == (0, "failed") and "RecursionError" in error
+
+
 def test_events_outside_the_canonical_form_are_read_by_event_row():
     events = [*CANONICAL[:2], {**CANONICAL[2], "timestamp": 1709648530.5}, {**CANONICAL[3], "timestamp": -1},
               {**CANONICAL[4], "smtp-id": " <m@x> "}]  # fmt: skip

@@ -2,13 +2,15 @@
 
 import email.policy
 import hashlib
+import mmap
 import re
+from collections.abc import Iterator
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from pathlib import Path
 
-from ingest.records import FieldError, FileRejected, ParsedFile, Rejection, to_utc_naive
+from ingest.records import FieldError, FileRejected, Item, ParsedFile, Rejection, collect, to_utc_naive
 from ingest.schema import MAILBOX_MESSAGES, MAILBOX_RECIPIENTS
 
 _PARSER = BytesParser(policy=email.policy.default)
@@ -24,8 +26,12 @@ def _strip_brackets(value: str | None) -> str | None:
 
 def message_id(message: EmailMessage, raw: bytes) -> str:
     """The Message-ID; a message without one gets a stable id derived from its bytes."""
-    given = _strip_brackets(message.get("Message-ID"))
-    return given or f"sha256-{hashlib.sha256(raw).hexdigest()[:32]}@radar.invalid"
+    return _strip_brackets(message.get("Message-ID")) or derived_id(raw)
+
+
+def derived_id(raw: bytes) -> str:
+    """The id of a message without a Message-ID: the same bytes give the same id in any mailbox."""
+    return f"sha256-{hashlib.sha256(raw).hexdigest()[:32]}@radar.invalid"
 
 
 def _sent_at(message: EmailMessage):
@@ -80,31 +86,50 @@ def _message_rows(message: EmailMessage, raw: bytes, number: int) -> tuple[dict,
     return row, recipients
 
 
-def _raw_messages(data: bytes) -> list[bytes]:
-    """Split an mbox the way `mailbox.mbox` does (every line starting "From " opens a message), in memory,
-    so the bytes parsed are exactly the bytes hashed."""
-    if not data.strip():
-        return []
-    if not data.startswith(b"From "):
+_BLANK = re.compile(rb"\s*")
+
+
+def has_messages(data: bytes | mmap.mmap) -> bool:
+    """False for an empty (or blank) mailbox; raises for a file that is not an mbox."""
+    if _BLANK.fullmatch(data):
+        return False
+    if data[:5] != b"From ":
         raise FileRejected("not an mbox file: it does not start with a 'From ' separator line")
-    return [chunk.removesuffix(b"\n") for chunk in _SEPARATOR.split(data)[1:]]
+    return True
+
+
+def split_messages(data: bytes | mmap.mmap) -> Iterator[bytes]:
+    """Split an mbox the way `mailbox.mbox` does (every line starting "From " opens a message), one message at
+    a time: `data` may be a memory map of the file, so only the current message is ever copied."""
+    matches = _SEPARATOR.finditer(data)
+    previous = next(matches, None)
+    if previous is None:
+        return
+    for match in matches:
+        yield data[previous.end() : match.start()].removesuffix(b"\n")
+        previous = match
+    yield data[previous.end() :].removesuffix(b"\n")
+
+
+def message_item(raw: bytes, number: int) -> Item:
+    """One message read by the `email` package (policy.default): the reference for every message."""
+    try:
+        message = _PARSER.parsebytes(raw)
+        row, recipients = _message_rows(message, raw, number)
+    except FieldError as exc:
+        return Rejection(number, exc.field, exc.reason, delivered(raw))
+    except (ValueError, TypeError, IndexError) as exc:
+        return Rejection(number, None, f"unreadable message: {exc}", delivered(raw))
+    return ((MAILBOX_MESSAGES.name, row), *((MAILBOX_RECIPIENTS.name, r) for r in recipients))
+
+
+def delivered(raw: bytes) -> str:
+    """A message as delivered, for its rejection: non-UTF-8 bytes stay visible as \\xNN."""
+    return raw.decode("utf-8", errors="backslashreplace")
 
 
 def parse(path: Path, data: bytes) -> ParsedFile:
-    parsed = ParsedFile()
-    for number, raw in enumerate(_raw_messages(data), start=1):
-        parsed.rows_total += 1
-        record = raw.decode("utf-8", errors="backslashreplace")  # non-UTF-8 bytes stay visible as \xNN
-        try:
-            message = _PARSER.parsebytes(raw)
-            row, recipients = _message_rows(message, raw, number)
-        except FieldError as exc:
-            parsed.rejections.append(Rejection(number, exc.field, exc.reason, record))
-            continue
-        except (ValueError, TypeError, IndexError) as exc:
-            parsed.rejections.append(Rejection(number, None, f"unreadable message: {exc}", record))
-            continue
-        parsed.add(MAILBOX_MESSAGES.name, row)
-        for recipient in recipients:
-            parsed.add(MAILBOX_RECIPIENTS.name, recipient)
-    return parsed
+    """Parse a whole mailbox held in memory (the reference the streaming reader is tested against)."""
+    if not has_messages(data):
+        return ParsedFile()
+    return collect(message_item(raw, number) for number, raw in enumerate(split_messages(data), start=1))

@@ -1,8 +1,18 @@
 """What a parser hands the loader: typed rows per raw table, rejected rows, and file-level failures."""
 
 import codecs
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Protocol
+
+import duckdb
+import pandas as pd
+
+from ingest.schema import RAW_TABLES
+
+TABLES = {t.name: t for t in RAW_TABLES}
 
 
 class FileRejected(Exception):
@@ -15,6 +25,29 @@ class Rejection:
     field: str | None
     reason: str
     record: str
+
+
+# What a reader makes of one input record: the (raw table, row) pairs it became, or its rejection.
+Rows = tuple[tuple[str, dict], ...]
+Item = Rows | Rejection
+# Rows for one raw table: a relation with the table's columns except `_file_id`, and how many rows it holds.
+Batch = tuple[str, duckdb.DuckDBPyRelation, int]
+
+
+class Staged(Protocol):
+    """A file made ready for the loader, which inserts its batches, then its rejections, in one transaction.
+    The counts and rejections are complete once the batches are exhausted."""
+
+    rows_total: int
+    rejections: list[Rejection]
+    extra_columns: tuple[str, ...]
+
+    def batches(self, con: duckdb.DuckDBPyConnection) -> Iterator[Batch]: ...
+
+
+def frame(table: str, rows: list[dict]) -> pd.DataFrame:
+    """Row dicts as a frame with the table's columns (missing keys are null); the loader adds `_file_id`."""
+    return pd.DataFrame(rows, columns=[c.name for c in TABLES[table].columns if c.name != "_file_id"])
 
 
 @dataclass
@@ -32,6 +65,54 @@ class ParsedFile:
     @property
     def rows_rejected(self) -> int:
         return len({r.row_number for r in self.rejections})
+
+    def batches(self, con: duckdb.DuckDBPyConnection) -> Iterator[Batch]:
+        for table, rows in self.rows.items():
+            yield table, con.from_df(frame(table, rows)), len(rows)
+
+
+def collect(items: Iterable[Item], extra_columns: tuple[str, ...] = ()) -> ParsedFile:
+    """A reader's items gathered in memory: what the reference parsers return."""
+    parsed = ParsedFile(extra_columns=extra_columns)
+    for item in items:
+        parsed.rows_total += 1
+        if isinstance(item, Rejection):
+            parsed.rejections.append(item)
+        else:
+            for table, row in item:
+                parsed.add(table, row)
+    return parsed
+
+
+@dataclass
+class Streamed:
+    """A reader's items inserted batch by batch as they come, so a large file's rows are never all in memory."""
+
+    items: Iterable[Item]
+    extra_columns: tuple[str, ...] = ()
+    batch_records: int = 20_000
+    rows_total: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+
+    def batches(self, con: duckdb.DuckDBPyConnection) -> Iterator[Batch]:
+        pending: dict[str, list[dict]] = defaultdict(list)
+        for item in self.items:
+            self.rows_total += 1
+            if isinstance(item, Rejection):
+                self.rejections.append(item)
+            else:
+                for table, row in item:
+                    pending[table].append(row)
+            if self.rows_total % self.batch_records == 0:
+                yield from _flush(con, pending)
+        yield from _flush(con, pending)
+
+
+def _flush(con: duckdb.DuckDBPyConnection, pending: dict[str, list[dict]]) -> Iterator[Batch]:
+    for table, rows in pending.items():
+        if rows:
+            yield table, con.from_df(frame(table, rows)), len(rows)
+    pending.clear()
 
 
 class FieldError(ValueError):
@@ -53,6 +134,11 @@ def to_utc_naive(value: datetime) -> datetime:
         raise ValueError(f"{value.isoformat()} is out of range once converted to UTC") from None
 
 
+def not_utf8(byte: int, offset: int) -> str:
+    """The error of a file that is not UTF-8; the offset counts from the file's first byte."""
+    return f"not UTF-8: byte 0x{byte:02x} at offset {offset}"
+
+
 def decode_utf8(data: bytes) -> str:
     """The file's text (a leading BOM dropped); the offset of a bad byte counts from the file's first byte."""
     text = data.removeprefix(codecs.BOM_UTF8)
@@ -60,7 +146,7 @@ def decode_utf8(data: bytes) -> str:
         return text.decode("utf-8")
     except UnicodeDecodeError as exc:
         offset = len(data) - len(text) + exc.start
-        raise FileRejected(f"not UTF-8: byte 0x{data[offset]:02x} at offset {offset}") from None
+        raise FileRejected(not_utf8(data[offset], offset)) from None
 
 
 def parse_datetime(field_name: str, text: str) -> datetime:

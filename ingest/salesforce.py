@@ -4,14 +4,20 @@ import csv
 import io
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from ingest.files import open_text
 from ingest.records import (
     FieldError,
     FileRejected,
+    Item,
     ParsedFile,
     Rejection,
+    Staged,
+    Streamed,
+    collect,
     decode_utf8,
     parse_date,
     parse_datetime,
@@ -95,29 +101,38 @@ CONVERTERS: dict[str, Callable[[str, str], object]] = {
 }
 
 
-def _header(lines: list[str], obj: str) -> list[str]:
+def header(first_line: str | None, obj: str) -> list[str]:
+    """The column names from the file's first line (as the reference parser reads it), or why the file fails."""
     try:
-        header = next(csv.reader(lines[:1]))
+        names = next(csv.reader([first_line] if first_line is not None else []))
     except StopIteration:
         raise FileRejected("empty file: no header row") from None
-    header = [h.strip() for h in header]
-    if len(header) == 1:
+    names = [h.strip() for h in names]
+    if len(names) == 1:
         for name, delimiter in (("semicolons", ";"), ("tabs", "\t"), ("pipes", "|")):
-            if delimiter in header[0]:
+            if delimiter in names[0]:
                 raise FileRejected(f"the header is separated by {name}: Salesforce exports are comma-separated")
-    duplicated = sorted({h for h in header if header.count(h) > 1})
+    duplicated = sorted({h for h in names if names.count(h) > 1})
     if duplicated:
         raise FileRejected(f"header repeats column(s) {', '.join(duplicated)}")
-    missing = [c for c in REQUIRED[obj] if c not in header]
+    missing = [c for c in REQUIRED[obj] if c not in names]
     if missing:
         raise FileRejected(f"{obj} export is missing required column(s) {', '.join(missing)}")
-    return header
+    return names
 
 
-def _typed_row(obj: str, table: RawTable, header: list[str], values: list[str], extra_columns: tuple[str, ...]) -> dict:
-    if len(values) != len(header):
-        raise FieldError("", f"row has {len(values)} fields, the header has {len(header)}")
-    delivered = dict(zip(header, values, strict=True))
+def extra_columns(table: RawTable, names: list[str]) -> tuple[str, ...]:
+    """The export's columns the raw table does not declare: kept in `_extras`."""
+    declared = {c.name for c in table.columns}
+    return tuple(h for h in names if h not in declared)
+
+
+def typed_row(obj: str, table: RawTable, names: list[str], values: list[str], extras: tuple[str, ...]) -> dict:
+    """One record typed as the raw table declares, by the converters above: the one definition of what is
+    accepted (the DuckDB reader only speeds up the values it can prove they accept)."""
+    if len(values) != len(names):
+        raise FieldError("", f"row has {len(values)} fields, the header has {len(names)}")
+    delivered = dict(zip(names, values, strict=True))
     row: dict = {}
     for column in table.columns:
         if column.name.startswith("_"):
@@ -129,41 +144,76 @@ def _typed_row(obj: str, table: RawTable, header: list[str], values: list[str], 
             row[column.name] = None
             continue
         row[column.name] = CONVERTERS[column.type](column.name, text)
-    extras = {k: delivered[k] for k in extra_columns}
-    row["_extras"] = json.dumps(extras, sort_keys=True) if extras else None
+    delivered_extras = {k: delivered[k] for k in extras}
+    row["_extras"] = json.dumps(delivered_extras, sort_keys=True) if delivered_extras else None
     return row
 
 
-def parse(path: Path, data: bytes) -> ParsedFile:
-    obj = object_name(path)
-    table = OBJECTS[obj]
-    lines = io.StringIO(decode_utf8(data), newline="").readlines()
-    header = _header(lines, obj)
-    declared = {c.name for c in table.columns}
-    parsed = ParsedFile(extra_columns=tuple(h for h in header if h not in declared))
-    reader = csv.reader(iter(lines[1:]), strict=True)
-    consumed = 0
+def csv_records(lines: Iterable[str]) -> Iterator[tuple[list[str] | None, str, str]]:
+    """(values, or None with the csv module's error; the record as delivered) for each CSV record after the
+    header, blank lines included: how the reference parser cuts a file into records."""
+    consumed: list[str] = []
+
+    def feed() -> Iterator[str]:
+        for line in lines:
+            consumed.append(line)
+            yield line
+
+    reader = csv.reader(feed(), strict=True)
     while True:
         try:
-            values = next(reader)
+            values, reason = next(reader), ""
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
             values, reason = None, f"unreadable CSV: {exc}"
-        record = "".join(lines[1 + consumed : 1 + reader.line_num])
-        consumed = reader.line_num
-        if values == [] or (values is not None and not record.strip()):
-            continue
-        parsed.rows_total += 1
-        number = parsed.rows_total
-        if values is None:
-            parsed.rejections.append(Rejection(number, None, reason, record))
-            continue
-        try:
-            row = _typed_row(obj, table, header, values, parsed.extra_columns)
-        except FieldError as exc:
-            parsed.rejections.append(Rejection(number, exc.field or None, exc.reason, record))
-            continue
-        row["_row_number"] = number
-        parsed.add(table.name, row)
-    return parsed
+        record = "".join(consumed)
+        consumed.clear()
+        yield values, reason, record
+
+
+def is_record(values: list[str] | None, record: str) -> bool:
+    """Blank and whitespace-only lines are not records and get no row number."""
+    return values != [] and (values is None or bool(record.strip()))
+
+
+def records(path: Path, lines: Iterator[str]) -> tuple[tuple[str, ...], Iterator[Item]]:
+    """The reference reader: the header from the first line, then every record typed in Python, in order.
+    Returns the extra columns and the items (rows or rejections), read lazily from `lines`."""
+    obj = object_name(path)
+    table = OBJECTS[obj]
+    names = header(next(lines, None), obj)
+    extras = extra_columns(table, names)
+
+    def items() -> Iterator[Item]:
+        number = 0
+        for values, reason, record in csv_records(lines):
+            if not is_record(values, record):
+                continue
+            number += 1
+            if values is None:
+                yield Rejection(number, None, reason, record)
+                continue
+            try:
+                row = typed_row(obj, table, names, values, extras)
+            except FieldError as exc:
+                yield Rejection(number, exc.field or None, exc.reason, record)
+                continue
+            row["_row_number"] = number
+            yield ((table.name, row),)
+
+    return extras, items()
+
+
+def parse(path: Path, data: bytes) -> ParsedFile:
+    """Parse a whole export held in memory (the reference the DuckDB reader is tested against)."""
+    extras, items = records(path, iter(io.StringIO(decode_utf8(data), newline="")))
+    return collect(items, extras)
+
+
+@contextmanager
+def stream(path: Path) -> Iterator[Staged]:
+    """The reference parser reading the export as the loader inserts it, so no file is ever held in memory."""
+    with open_text(path) as lines:
+        extras, items = records(path, lines)
+        yield Streamed(items, extras)

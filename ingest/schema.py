@@ -152,12 +152,27 @@ REJECTED_ROWS = RawTable(
         Column("record", "VARCHAR"),
     ),
 )
+FILE_INDEX = RawTable(
+    "_file_index",
+    "ledger",
+    "Every landing path seen, with the size and modification time it had then: a path whose stat still matches "
+    "is not read again.",
+    (
+        Column("path", "VARCHAR"),
+        Column("bytes", "BIGINT"),
+        Column("modified_ns", "BIGINT", "st_mtime_ns when the file was read"),
+        Column("sha256", "VARCHAR"),
+        Column("file_id", "BIGINT", "raw._files.file_id of the file that content was loaded as"),
+    ),
+)
+LEDGER_TABLES = (FILES, REJECTED_ROWS, FILE_INDEX)
 
 
 def create_statements() -> list[str]:
-    """DDL that makes the raw schema and every raw table; safe to run on every load."""
+    """DDL that makes the raw schema and every raw table; safe to run on every load, and it adds tables that
+    are new to an existing warehouse (such as the file index)."""
     statements = [f"create schema if not exists {RAW_SCHEMA}"]
-    for table in (*RAW_TABLES, FILES, REJECTED_ROWS):
+    for table in (*RAW_TABLES, *LEDGER_TABLES):
         cols = ", ".join(f'"{c.name}" {c.type}' for c in table.columns)
         statements.append(f"create table if not exists {table.qualified} ({cols})")
     return statements

@@ -1,10 +1,24 @@
 """SendGrid Event Webhook bodies: a JSON array (one POST) in `*.json`, or one event per line in `*.jsonl`."""
 
 import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest.records import FieldError, FileRejected, ParsedFile, Rejection, decode_utf8, to_utc_naive
+from ingest.files import open_text
+from ingest.records import (
+    FieldError,
+    FileRejected,
+    Item,
+    ParsedFile,
+    Rejection,
+    Staged,
+    Streamed,
+    collect,
+    decode_utf8,
+    to_utc_naive,
+)
 from ingest.schema import SENDGRID_EVENTS
 
 
@@ -66,18 +80,39 @@ def event_row(event: object, number: int) -> dict:
     }
 
 
-def _events(path: Path, text: str) -> list[tuple[int, object, str]]:
-    """(event index, decoded event or the JSON error, the event as delivered)."""
-    if path.suffix == ".jsonl":
-        items = []
-        for line in text.split("\n"):
-            if not line.strip():
-                continue
-            try:
-                items.append((len(items) + 1, json.loads(line), line))
-            except json.JSONDecodeError as exc:
-                items.append((len(items) + 1, exc, line))
-        return items
+def event_item(event: object, number: int, record: str) -> Item:
+    """One decoded event: its row, or its rejection with `record` as the event as delivered."""
+    try:
+        return ((SENDGRID_EVENTS.name, event_row(event, number)),)
+    except FieldError as exc:
+        return Rejection(number, exc.field or None, exc.reason, record)
+
+
+def array_event_item(event: object, number: int) -> Item:
+    """An element of a JSON array body; its record is the element written back as JSON."""
+    return event_item(event, number, _record(event))
+
+
+def line_item(line: str, number: int) -> Item:
+    """One line of a JSON-lines file; its record is the line."""
+    try:
+        event = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Rejection(number, None, f"invalid JSON: {exc.msg}", line)
+    return event_item(event, number, line)
+
+
+def line_items(lines: Iterable[str]) -> Iterator[Item]:
+    """The events of a JSON-lines file (lines split on "\n" only); blank lines are not events."""
+    number = 0
+    for line in lines:
+        if line.strip():
+            number += 1
+            yield line_item(line, number)
+
+
+def array_items(text: str) -> Iterator[Item]:
+    """The events of a JSON array body, decoded whole; a file that is not one fails."""
     try:
         body = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -85,18 +120,22 @@ def _events(path: Path, text: str) -> list[tuple[int, object, str]]:
     if not isinstance(body, list):
         kind = type(body).__name__
         raise FileRejected(f"expected a JSON array of events (the webhook POST body), got a JSON {kind}")
-    return [(i, event, _record(event)) for i, event in enumerate(body, start=1)]
+    return (array_event_item(event, number) for number, event in enumerate(body, start=1))
 
 
 def parse(path: Path, data: bytes) -> ParsedFile:
-    parsed = ParsedFile()
-    for number, event, record in _events(path, decode_utf8(data)):
-        parsed.rows_total += 1
-        if isinstance(event, json.JSONDecodeError):
-            parsed.rejections.append(Rejection(number, None, f"invalid JSON: {event.msg}", record))
-            continue
-        try:
-            parsed.add(SENDGRID_EVENTS.name, event_row(event, number))
-        except FieldError as exc:
-            parsed.rejections.append(Rejection(number, exc.field or None, exc.reason, record))
-    return parsed
+    """Parse a whole body held in memory (the reference the DuckDB reader is tested against)."""
+    text = decode_utf8(data)
+    return collect(line_items(text.split("\n")) if path.suffix == ".jsonl" else array_items(text))
+
+
+@contextmanager
+def stream(path: Path) -> Iterator[Staged]:
+    """The reference parser for the loader: a `.jsonl` file read line by line as it is inserted (lines split on
+    "\\n" only, as `parse` splits them); a `.json` body decoded whole, as it must be."""
+    if path.suffix == ".jsonl":
+        with open(path, encoding="utf-8-sig", newline="\n") as text:
+            yield Streamed(line_items(line.removesuffix("\n") for line in text))
+    else:
+        with open_text(path) as text:
+            yield Streamed(array_items(text.read()))

@@ -2,6 +2,7 @@
 
 import hashlib
 import shutil
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from pathlib import Path
 
@@ -234,13 +235,13 @@ def test_crash_mid_file_leaves_nothing_and_the_next_load_loads_it_whole(con, lan
 
 
 def test_a_value_the_warehouse_refuses_fails_that_file_only(con, landing: Path, monkeypatch):
-    def unstorable(path: Path, data: bytes) -> ParsedFile:
+    def unstorable(con, path: Path, scan) -> AbstractContextManager[ParsedFile]:
         parsed = ParsedFile(rows_total=2)
         parsed.add("salesforce_leads", {"Id": "ok", "_row_number": 1})
         parsed.add("salesforce_leads", {"Id": "too big", "NumberOfEmployees": 1e30, "_row_number": 2})
-        return parsed
+        return nullcontext(parsed)
 
-    monkeypatch.setitem(loader.PARSERS, "salesforce", unstorable)
+    monkeypatch.setitem(loader.READERS, "salesforce", unstorable)
     outcomes = {Path(o.path).name: o for o in loader.load_source(con, landing, "salesforce")}
 
     assert {o.status for o in outcomes.values()} == {"failed"}
@@ -251,14 +252,14 @@ def test_a_value_the_warehouse_refuses_fails_that_file_only(con, landing: Path, 
 
 
 def test_a_parser_defect_fails_that_file_and_the_others_still_load(con, landing: Path, monkeypatch):
-    real = loader.PARSERS["mailbox"]
+    real = loader.READERS["mailbox"]
 
-    def broken_on_plain(path: Path, data: bytes) -> ParsedFile:
+    def broken_on_plain(con, path: Path, scan):
         if path.name == "plain.mbox":
             raise KeyError("unexpected header layout")
-        return real(path, data)
+        return real(con, path, scan)
 
-    monkeypatch.setitem(loader.PARSERS, "mailbox", broken_on_plain)
+    monkeypatch.setitem(loader.READERS, "mailbox", broken_on_plain)
     outcomes = {Path(o.path).name: o for o in loader.load_source(con, landing, "mailbox")}
 
     assert outcomes["plain.mbox"].status == "failed"

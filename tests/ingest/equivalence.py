@@ -1,0 +1,96 @@
+"""Load the same files through the loader's readers and through the reference parsers (the in-memory legacy
+`parse` functions), and compare what each warehouse holds: raw rows, rejected rows and ledger."""
+
+import json
+import tempfile
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest import loader, mailbox, salesforce, sendgrid
+from ingest.landing import LandedFile
+from ingest.schema import FILES, RAW_TABLES, REJECTED_ROWS
+
+REFERENCE = {"salesforce": salesforce.parse, "mailbox": mailbox.parse, "sendgrid": sendgrid.parse}
+JSON_COLUMNS = {"_extras", "payload"}
+
+
+def _reference_reader(source: str):
+    return lambda con, path, scan: nullcontext(REFERENCE[source](path, path.read_bytes()))
+
+
+@contextmanager
+def reference_readers():
+    """The loader with the reference parsers in place of its readers."""
+    with pytest.MonkeyPatch.context() as patch:
+        for source in REFERENCE:
+            patch.setitem(loader.READERS, source, _reference_reader(source))
+        yield
+
+
+def _normal(names: list[str], row: tuple) -> tuple:
+    """A row with its JSON values decoded: JSON-equal values compare equal."""
+    return tuple(json.loads(v) if n in JSON_COLUMNS and v is not None else v for n, v in zip(names, row, strict=True))
+
+
+def state(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
+    found = {}
+    for table in RAW_TABLES:
+        cursor = con.execute(f"select * from {table.qualified}")
+        names = [d[0] for d in cursor.description]
+        found[table.name] = sorted((_normal(names, r) for r in cursor.fetchall()), key=repr)
+    found["_files"] = con.execute(f"select * exclude (loaded_at) from {FILES.qualified} order by file_id").fetchall()
+    found["_rejected_rows"] = con.execute(f"select * from {REJECTED_ROWS.qualified} order by all").fetchall()
+    return found
+
+
+@contextmanager
+def recording_readers(kinds: list[str]):
+    """The loader's readers, noting which kind of staged file each one handed over (`_FastStaged` for the
+    DuckDB path, `Streamed` for the reference parser streaming)."""
+
+    def recording(real):
+        @contextmanager
+        def reader(con, path, scan):
+            with real(con, path, scan) as staged:
+                kinds.append(type(staged).__name__)
+                yield staged
+
+        return reader
+
+    with pytest.MonkeyPatch.context() as patch:
+        for source, real in list(loader.READERS.items()):
+            patch.setitem(loader.READERS, source, recording(real))
+        yield
+
+
+def load_all(folder: Path, files: list[tuple[str, Path]], *, reference: bool, kinds: list[str] | None = None
+             ) -> dict[str, list]:
+    con = loader.connect(Path(":memory:"))  # the file is in `folder`; the warehouse need not be
+    try:
+        with reference_readers() if reference else recording_readers([] if kinds is None else kinds):
+            for source, path in files:
+                loader.load_file(con, LandedFile(source, path))
+        return state(con)
+    finally:
+        con.close()
+
+
+def both(source: str, name: str, data: bytes) -> tuple[dict, dict, list[str]]:
+    """(fast state, reference state, the kind of staged file the fast loader used) of one file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / source / name
+        path.parent.mkdir()
+        path.write_bytes(data)
+        kinds: list[str] = []
+        fast = load_all(Path(tmp), [(source, path)], reference=False, kinds=kinds)
+        return fast, load_all(Path(tmp), [(source, path)], reference=True), kinds
+
+
+def assert_same(source: str, name: str, data: bytes) -> list[str]:
+    """Both loaders agree on this file; returns the kinds of staged file the fast loader used."""
+    fast, reference, kinds = both(source, name, data)
+    assert fast == reference
+    return kinds

@@ -101,3 +101,17 @@ def test_new_rows_are_validated_a_chunk_at_a_time_and_the_counts_add_up(monkeypa
     [failure] = result.metadata["failures"].value
     assert (failure["column"], failure["unexpected_count"], len(failure["samples"])) == ("Email", 5000, 5)
     assert result.metadata["rows_validated"].value == 5000
+
+
+def test_a_big_load_is_sampled_but_every_files_head_is_validated(monkeypatch):
+    """Above SAMPLE_ROWS new rows GX sees every file's first rows and an even spread of the rest: a file spoilt by
+    its exporter (here a shifted OwnerId in all its rows) is still caught and blocks."""
+    monkeypatch.setattr(gx_checks, "SAMPLE_ROWS", 1_000)
+    con = _warehouse(_leads(20_000), 3)
+    shifted = _leads(300, OwnerId="Ana Diligent").assign(_file_id=4, _row_number=range(1, 301))  # noqa: F841
+    con.execute(f"insert into {SALESFORCE_LEADS.qualified} by name select * from shifted")
+    result = validate_new_rows(con, SALESFORCE_LEADS, "salesforce_leads", RAW_PARAMETERS, [3, 4])
+    assert result.metadata["new_rows"].value == 20_300 and result.metadata["sampled"].value is True
+    assert 1_000 < result.metadata["rows_validated"].value < 2_000
+    assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)
+    assert result.metadata[BLOCKED_FILES].value == [3, 4]

@@ -1,0 +1,88 @@
+"""When a run builds nothing, builds incrementally, or refreshes everything: against the last recorded build."""
+
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.loader import connect
+from orchestration.lib.dbt_builds import plan_build, project_version
+
+AS_OF = datetime(2024, 3, 12, 12)
+VERSION = "v1"
+
+
+@pytest.fixture
+def con(tmp_path: Path):
+    connection = connect(tmp_path / "warehouse.duckdb")
+    connection.execute(
+        "create schema if not exists intermediate; create table intermediate.radar_builds (build_number integer, "
+        "as_of timestamp, max_file_id bigint, files_loaded bigint, project_version varchar)"
+    )
+    yield connection
+    connection.close()
+
+
+def _files(con: duckdb.DuckDBPyConnection, *file_ids: int) -> None:
+    for file_id in file_ids:
+        con.execute("insert into raw._files (file_id, source, path, status) values (?, 'sendgrid', ?, 'loaded')",
+                    [file_id, f"f{file_id}.json"])
+
+
+def _recorded(con: duckdb.DuckDBPyConnection, as_of: datetime = AS_OF, version: str = VERSION) -> None:
+    con.execute(
+        "insert into intermediate.radar_builds select coalesce(max(build_number), 0) + 1, ?, "
+        "(select max(file_id) from raw._files), (select count(*) from raw._files), ? from intermediate.radar_builds",
+        [as_of, version],
+    )
+
+
+def test_without_a_recorded_build_everything_is_built(tmp_path):
+    with duckdb.connect(str(tmp_path / "fresh.duckdb")) as fresh:
+        plan = plan_build(fresh, AS_OF, VERSION)
+    assert (plan.build, plan.full_refresh) == (True, False)
+
+
+def test_no_new_file_at_the_same_as_of_builds_nothing(con):
+    _files(con, 1, 2)
+    _recorded(con)
+    assert plan_build(con, AS_OF, VERSION).build is False
+
+
+def test_a_new_file_or_a_later_as_of_builds_incrementally(con):
+    _files(con, 1, 2)
+    _recorded(con)
+    later = plan_build(con, datetime(2024, 3, 12, 13), VERSION)
+    _files(con, 3)
+    new_file = plan_build(con, AS_OF, VERSION)
+    assert [(p.build, p.full_refresh) for p in (later, new_file)] == [(True, False), (True, False)]
+    assert "1 new file(s)" in new_file.reason
+
+
+def test_a_forgotten_file_refreshes_everything_even_once_it_loaded_again(con):
+    _files(con, 1, 2)
+    _recorded(con)
+    con.execute("delete from raw._files where file_id = 1")  # radar reprocess 1
+    assert plan_build(con, AS_OF, VERSION).full_refresh
+    _files(con, 3)  # the same file loaded again, under a new file_id
+    assert plan_build(con, AS_OF, VERSION).full_refresh
+
+
+def test_a_changed_project_refreshes_everything(con):
+    _files(con, 1)
+    _recorded(con)
+    assert plan_build(con, AS_OF, "v2").full_refresh
+
+
+def test_the_project_version_follows_the_models_but_not_the_unit_tests(tmp_path):
+    project = tmp_path / "project"
+    (project / "models").mkdir(parents=True)
+    (project / "dbt_project.yml").write_text("name: x\n")
+    (project / "models" / "a.sql").write_text("select 1")
+    (project / "models" / "_a__unit_tests.yml").write_text("unit_tests: []\n")
+    before = project_version(project)
+    (project / "models" / "_a__unit_tests.yml").write_text("unit_tests: [changed]\n")
+    assert project_version(project) == before
+    (project / "models" / "a.sql").write_text("select 2")
+    assert project_version(project) != before

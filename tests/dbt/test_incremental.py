@@ -10,8 +10,8 @@ import pytest
 from ingest.demo import write_demo
 from ingest.demo.bulk import Size, write_bulk
 from ingest.landing import SOURCES
-from ingest.loader import connect, load_source
-from orchestration.lib.dbt_builds import project_version
+from ingest.loader import connect, forget_file, load_source
+from orchestration.lib.dbt_builds import plan_build, project_version
 from orchestration.lib.dbt_project import build_environment, dbt_resource, run_folder
 from tests.conftest import HANDMADE_AS_OF, HANDMADE_LANDING, query
 
@@ -139,4 +139,25 @@ def test_a_call_logged_72_hours_late_changes_exactly_the_days_from_its_own(tmp_p
     for day, owner in changed:
         assert after[day, owner]["covered_leads"] == before[day, owner]["covered_leads"] + 1
         assert after[day, owner]["never_touched_leads"] == before[day, owner]["never_touched_leads"] - 1
+    assert _snapshot(warehouse) == _full(tmp_path, landing, as_of, monkeypatch)
+
+
+def test_a_forgotten_file_leaves_the_marts_at_the_next_build(tmp_path, monkeypatch):
+    """radar reprocess takes a file's rows out of raw; the incremental models still hold what they built from
+    them, so the next build is a full refresh, and the marts equal a build that never saw the file."""
+    as_of = datetime.fromisoformat(HANDMADE_AS_OF)
+    landing, warehouse = tmp_path / "landing", tmp_path / "incremental.duckdb"
+    shutil.copytree(HANDMADE_LANDING, landing)
+    _load(landing, warehouse)
+    _build(warehouse, as_of, monkeypatch)
+    con = connect(warehouse)
+    try:
+        [(file_id,)] = con.execute("select file_id from raw._files where path like '%Task_%'").fetchall()
+        forget_file(con, file_id)
+        plan = plan_build(con, as_of, project_version())
+    finally:
+        con.close()
+    (landing / "salesforce" / "Task_2024-03-14.csv").unlink()
+    assert plan.full_refresh, plan.reason
+    _build(warehouse, as_of, monkeypatch, "--full-refresh")
     assert _snapshot(warehouse) == _full(tmp_path, landing, as_of, monkeypatch)

@@ -58,11 +58,7 @@ def check_result(
 
 
 def validate_new_rows(
-    con: duckdb.DuckDBPyConnection,
-    table: RawTable,
-    suite_name: str,
-    parameters: dict[str, Any],
-    file_ids: list[int],
+    con: duckdb.DuckDBPyConnection, table: RawTable, parameters: dict[str, Any], file_ids: list[int]
 ) -> dg.AssetCheckResult:
     """Validate the new rows of the files `file_ids`: all of them up to SAMPLE_ROWS, else every file's first
     HEAD_ROWS rows and an even spread of the rest, about SAMPLE_ROWS in all. The blocking (error) expectations
@@ -73,9 +69,7 @@ def validate_new_rows(
     started = time.perf_counter()
     new_rows = _count(con, table, file_ids) if file_ids else 0
     stride = max(1, -(-new_rows // SAMPLE_ROWS))
-    result = _validate(con, table, suite_name, parameters, file_ids, stride) if new_rows else SuiteResult(
-        suite_name, 0, ()
-    )
+    result = _validate(con, table, parameters, file_ids, stride) if new_rows else SuiteResult(table.name, 0, ())
     blocked = file_ids if not result.passed and result.severity == ERROR else []
     metadata = {
         "file_ids": dg.MetadataValue.json(file_ids),
@@ -96,13 +90,12 @@ def _count(con: duckdb.DuckDBPyConnection, table: RawTable, file_ids: list[int])
 
 
 def _validate(
-    con: duckdb.DuckDBPyConnection, table: RawTable, suite_name: str, parameters: dict[str, Any], file_ids: list[int],
-    stride: int,
+    con: duckdb.DuckDBPyConnection, table: RawTable, parameters: dict[str, Any], file_ids: list[int], stride: int
 ) -> SuiteResult:
     from expectations.suites import RAW_SUITES
     from expectations.validate import columns_read, validate_chunks
 
-    suite = RAW_SUITES[suite_name]()
+    suite = RAW_SUITES[table.name]()
     columns = ", ".join(f'"{c}"' for c in columns_read(suite))
     relation = con.execute(
         f"select {columns} from {table.qualified} where list_contains(?::BIGINT[], _file_id) "

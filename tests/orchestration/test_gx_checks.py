@@ -58,7 +58,7 @@ def _warehouse(leads: pd.DataFrame, file_id: int) -> duckdb.DuckDBPyConnection:
 
 def test_no_new_rows_pass_without_running_the_suite():
     con = _warehouse(_leads(), 3)
-    result = validate_new_rows(con, SALESFORCE_LEADS, "salesforce_leads", {}, [])
+    result = validate_new_rows(con, SALESFORCE_LEADS, {}, [])
     assert result.passed
     assert result.metadata["rows_validated"].value == 0
     assert result.metadata["failed_expectations"].value == "no new rows"
@@ -75,7 +75,7 @@ def _leads(rows: int = 1, **values) -> pd.DataFrame:
 
 def test_an_error_failure_blocks_the_files_it_validated():
     con = _warehouse(_leads(OwnerId="Ana Diligent"), 3)
-    result = validate_new_rows(con, SALESFORCE_LEADS, "salesforce_leads", RAW_PARAMETERS, [3, 4])
+    result = validate_new_rows(con, SALESFORCE_LEADS, RAW_PARAMETERS, [3, 4])
     assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)
     assert "`Ana Diligent`" in result.metadata["failed_expectations"].value
     assert (result.metadata["file_ids"].value, result.metadata[BLOCKED_FILES].value) == ([3, 4], [3, 4])
@@ -83,21 +83,21 @@ def test_an_error_failure_blocks_the_files_it_validated():
 
 def test_a_warning_blocks_no_file():
     con = _warehouse(_leads(Email="nobody"), 3)
-    result = validate_new_rows(con, SALESFORCE_LEADS, "salesforce_leads", RAW_PARAMETERS, [3])
+    result = validate_new_rows(con, SALESFORCE_LEADS, RAW_PARAMETERS, [3])
     assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.WARN)
     assert result.metadata[BLOCKED_FILES].value == []
 
 
 def test_rows_of_other_files_are_not_validated():
     con = _warehouse(_leads(OwnerId="Ana Diligent"), 2)
-    result = validate_new_rows(con, SALESFORCE_LEADS, "salesforce_leads", RAW_PARAMETERS, [3])
+    result = validate_new_rows(con, SALESFORCE_LEADS, RAW_PARAMETERS, [3])
     assert result.passed and result.metadata["rows_validated"].value == 0
 
 
 def test_new_rows_are_validated_a_chunk_at_a_time_and_the_counts_add_up(monkeypatch):
     monkeypatch.setattr(gx_checks, "VALIDATION_CHUNK_VECTORS", 1)  # 2,048 rows a chunk
     con = _warehouse(_leads(5000, Email="nobody"), 3)
-    result = validate_new_rows(con, SALESFORCE_LEADS, "salesforce_leads", RAW_PARAMETERS, [3])
+    result = validate_new_rows(con, SALESFORCE_LEADS, RAW_PARAMETERS, [3])
     [failure] = result.metadata["failures"].value
     assert (failure["column"], failure["unexpected_count"], len(failure["samples"])) == ("Email", 5000, 5)
     assert result.metadata["rows_validated"].value == 5000
@@ -110,7 +110,7 @@ def test_a_big_load_is_sampled_but_every_files_head_is_validated(monkeypatch):
     con = _warehouse(_leads(20_000), 3)
     shifted = _leads(300, OwnerId="Ana Diligent").assign(_file_id=4, _row_number=range(1, 301))  # noqa: F841
     con.execute(f"insert into {SALESFORCE_LEADS.qualified} by name select * from shifted")
-    result = validate_new_rows(con, SALESFORCE_LEADS, "salesforce_leads", RAW_PARAMETERS, [3, 4])
+    result = validate_new_rows(con, SALESFORCE_LEADS, RAW_PARAMETERS, [3, 4])
     assert result.metadata["new_rows"].value == 20_300 and result.metadata["sampled"].value is True
     assert 1_000 < result.metadata["rows_validated"].value < 2_000
     assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)

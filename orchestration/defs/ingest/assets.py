@@ -122,7 +122,7 @@ def _ingest_asset(source: str) -> dg.AssetsDefinition:
                 file_ids = _files_to_validate(context.instance, table, outcomes)
                 yield _materialization(table, outcomes, count)
                 yield _files_check(table, outcomes)
-                yield validate_new_rows(con, table, table.name, parameters, file_ids)
+                yield validate_new_rows(con, table, parameters, file_ids)
         finally:
             con.close()
 

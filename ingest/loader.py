@@ -3,16 +3,17 @@
 import logging
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from ingest import failures, files, mailbox_reader, salesforce, salesforce_fast, sendgrid_fast
+from ingest import failures, files, mailbox_reader, salesforce_fast, sendgrid_fast
 from ingest.landing import LandedFile, discover
+from ingest.outcomes import FileOutcome, failed, loaded
 from ingest.records import FileRejected, Rejection, Staged
 from ingest.schema import FILE_INDEX, FILES, RAW_TABLES, REJECTED_ROWS, create_statements
 from ingest.sql import run_script
@@ -22,13 +23,6 @@ log = logging.getLogger(__name__)
 MEMORY_LIMIT_VARIABLE = "RADAR_DUCKDB_MEMORY_LIMIT"
 # Enough for DuckDB to stage and type a 10M-row export, spilling beside the warehouse beyond it.
 DEFAULT_MEMORY_LIMIT = "2GB"
-
-
-def _tables_for(landed: LandedFile) -> tuple[str, ...]:
-    """The raw tables a file feeds: what its name says for Salesforce, every table of its source otherwise."""
-    if landed.source == "salesforce":
-        return salesforce.tables_for(landed.path)
-    return tuple(t.name for t in RAW_TABLES if t.source == landed.source)
 
 
 # A reader stages one file (outside the transaction: DuckDB aborts a transaction on the first failed read) and
@@ -42,22 +36,6 @@ READERS: dict[str, Reader] = {
 TEXT_SOURCES = {"salesforce", "sendgrid"}  # files that must be UTF-8
 READER_MACROS = ("salesforce_fast.sql", "sendgrid_fast.sql")  # the readers' SQL macros, made in `connect`
 TABLES = {t.name: t for t in RAW_TABLES}
-
-
-@dataclass(frozen=True)
-class FileOutcome:
-    file_id: int
-    source: str
-    path: str
-    status: str
-    rows_total: int
-    rows_loaded: int
-    rows_rejected: int
-    error: str | None = None
-    rows_by_table: dict[str, int] = field(default_factory=dict)
-    reasons: tuple[str, ...] = ()
-    tables: tuple[str, ...] = ()
-    extra_columns: tuple[str, ...] = ()
 
 
 def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
@@ -87,12 +65,18 @@ def _insert(con: duckdb.DuckDBPyConnection, table_name: str, relation: duckdb.Du
     relation.project(select).insert_into(table.qualified)
 
 
+def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+    """Insert rows with one statement: each column a list parameter, unnested (executemany runs one statement
+    per row, some milliseconds each)."""
+    if rows:
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        values = ", ".join(f"unnest(${i})" for i in range(1, len(columns) + 1))
+        con.execute(f"insert into {table} select {values}", columns)
+
+
 def _insert_rejections(con: duckdb.DuckDBPyConnection, rejections: list[Rejection], file_id: int) -> None:
-    if rejections:
-        con.executemany(
-            f"insert into {REJECTED_ROWS.qualified} values (?, ?, ?, ?, ?)",
-            [(file_id, r.row_number, r.field, r.reason, r.record) for r in rejections],
-        )
+    rows = [(file_id, r.row_number, r.field, r.reason, r.record) for r in rejections]
+    _insert_columns(con, REJECTED_ROWS.qualified, rows)
 
 
 @contextmanager
@@ -106,24 +90,33 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         raise
 
 
-def _record(con: duckdb.DuckDBPyConnection, landed: LandedFile, scan: files.FileScan, outcome: FileOutcome) -> None:
-    con.execute(
-        f"insert into {FILES.qualified} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            outcome.file_id, landed.source, str(landed.path), scan.sha256, scan.size,
-            outcome.rows_total, outcome.rows_loaded, outcome.rows_rejected, outcome.status, outcome.error,
-            datetime.now(UTC).replace(tzinfo=None),
-        ],
-    )
+@dataclass(frozen=True)
+class _Landed:
+    """A file about to be written: where it is, its stat when the run began, and its scan."""
+
+    landed: LandedFile
+    stat: os.stat_result
+    scan: files.FileScan
 
 
-def _index(con: duckdb.DuckDBPyConnection, path: Path, stat: os.stat_result, sha: str, file_id: int) -> None:
-    """Remember the path's stat, so the next run skips it without reading it while it stays unchanged."""
-    con.execute(f"delete from {FILE_INDEX.qualified} where path = ?", [str(path)])
-    con.execute(
-        f"insert into {FILE_INDEX.qualified} values (?, ?, ?, ?, ?)",
-        [str(path), stat.st_size, stat.st_mtime_ns, sha, file_id],
-    )
+def _record(con: duckdb.DuckDBPyConnection, entries: list[tuple[_Landed, FileOutcome]]) -> None:
+    """The files' ledger rows."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    rows = [
+        (o.file_id, f.landed.source, str(f.landed.path), f.scan.sha256, f.scan.size, o.rows_total, o.rows_loaded,
+         o.rows_rejected, o.status, o.error, now)
+        for f, o in entries
+    ]  # fmt: skip
+    _insert_columns(con, FILES.qualified, rows)
+
+
+def _index(con: duckdb.DuckDBPyConnection, entries: list[tuple[_Landed, int]]) -> None:
+    """Remember each path's stat with the file_id its content was loaded as, so the next run skips it without
+    reading it while it stays unchanged."""
+    paths = [str(f.landed.path) for f, _ in entries]
+    con.execute(f"delete from {FILE_INDEX.qualified} where list_contains($paths, path)", {"paths": paths})
+    rows = [(str(f.landed.path), f.stat.st_size, f.stat.st_mtime_ns, f.scan.sha256, file_id) for f, file_id in entries]
+    _insert_columns(con, FILE_INDEX.qualified, rows)
 
 
 def _known_stats(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
@@ -135,68 +128,53 @@ def _next_file_id(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute(f"select coalesce(max(file_id), 0) + 1 from {FILES.qualified}").fetchone()[0]
 
 
-def _delivered_as(con: duckdb.DuckDBPyConnection, sha: str) -> int | None:
-    """The file_id the same content was delivered as before, if it was."""
-    return con.execute(f"select min(file_id) from {FILES.qualified} where sha256 = ?", [sha]).fetchone()[0]
+def _delivered_as(con: duckdb.DuckDBPyConnection, shas: Iterable[str]) -> dict[str, int]:
+    """The file_id each content among `shas` was delivered as before, for those that were: one query for all."""
+    query = f"select sha256, min(file_id) from {FILES.qualified} where list_contains($shas, sha256) group by sha256"
+    return dict(con.execute(query, {"shas": list(shas)}).fetchall())
 
 
-def _loaded(file_id: int, landed: LandedFile, staged: Staged, counts: dict[str, int]) -> FileOutcome:
-    rejected = len({r.row_number for r in staged.rejections})
-    return FileOutcome(
-        file_id=file_id,
-        source=landed.source,
-        path=str(landed.path),
-        status="partial" if rejected else "loaded",
-        rows_total=staged.rows_total,
-        rows_loaded=staged.rows_total - rejected,
-        rows_rejected=rejected,
-        rows_by_table=dict(counts),
-        reasons=tuple(f"row {r.row_number}: {r.reason}" for r in staged.rejections[:5]),
-        tables=_tables_for(landed),
-        extra_columns=staged.extra_columns,
-    )
+def _write_rows(con: duckdb.DuckDBPyConnection, file: _Landed, staged: Staged, file_id: int,
+                counts: Counter[str]) -> FileOutcome:
+    """A file's batches and rejected rows, inside the caller's transaction, adding its rows per table to `counts`."""
+    for table_name, relation, count in failures.steps(staged.batches(con)):
+        _insert(con, table_name, relation, file_id)
+        counts[table_name] += count
+    outcome = loaded(file_id, file.landed, staged, counts)
+    _insert_rejections(con, staged.rejections, file_id)
+    return outcome
 
 
-def _failed(file_id: int, landed: LandedFile, error: str) -> FileOutcome:
-    return FileOutcome(
-        file_id, landed.source, str(landed.path), "failed", 0, 0, 0, error, reasons=(error,), tables=_tables_for(landed)
-    )
+def _check_unchanged(file: _Landed) -> None:
+    if not files.same_stat(file.stat, file.landed.path.stat()):
+        raise failures.FileChanged(file.landed.path)
 
 
-def _write(con: duckdb.DuckDBPyConnection, landed: LandedFile, stat: os.stat_result, scan: files.FileScan,
-           staged: Staged, file_id: int) -> FileOutcome:
+def _write(con: duckdb.DuckDBPyConnection, file: _Landed, staged: Staged, file_id: int) -> FileOutcome:
     """The file's rows, rejected rows, ledger row and index row in one transaction."""
     with _transaction(con):
-        counts: Counter[str] = Counter()
-        for table_name, relation, count in failures.steps(staged.batches(con)):
-            _insert(con, table_name, relation, file_id)
-            counts[table_name] += count
-        outcome = _loaded(file_id, landed, staged, counts)
-        _insert_rejections(con, staged.rejections, file_id)
-        _record(con, landed, scan, outcome)
-        _index(con, landed.path, stat, scan.sha256, file_id)
-        if not files.same_stat(stat, landed.path.stat()):
-            raise failures.FileChanged(landed.path)
+        outcome = _write_rows(con, file, staged, file_id, Counter())
+        _record(con, [(file, outcome)])
+        _index(con, [(file, file_id)])
+        _check_unchanged(file)
     return outcome
 
 
-def _write_failed(con: duckdb.DuckDBPyConnection, landed: LandedFile, stat: os.stat_result, scan: files.FileScan,
-                  outcome: FileOutcome) -> FileOutcome:
+def _write_failed(con: duckdb.DuckDBPyConnection, file: _Landed, outcome: FileOutcome) -> FileOutcome:
     with _transaction(con):
-        _record(con, landed, scan, outcome)
-        _index(con, landed.path, stat, scan.sha256, outcome.file_id)
+        _record(con, [(file, outcome)])
+        _index(con, [(file, outcome.file_id)])
     return outcome
 
 
-def _load(con: duckdb.DuckDBPyConnection, landed: LandedFile, stat: os.stat_result, scan: files.FileScan,
-          file_id: int) -> FileOutcome:
+def _load(con: duckdb.DuckDBPyConnection, file: _Landed, file_id: int) -> FileOutcome:
     """Read and write one file; what goes wrong with this file alone becomes its failed ledger row."""
-    name = landed.path.name
+    landed, name = file.landed, file.landed.path.name
     try:
-        if scan.utf8_error:
-            raise FileRejected(scan.utf8_error)
-        with failures.reading(lambda: READERS[landed.source](con, landed.path, scan)) as staged:
-            return _write(con, landed, stat, scan, staged, file_id)
+        if file.scan.utf8_error:
+            raise FileRejected(file.scan.utf8_error)
+        with failures.reading(lambda: READERS[landed.source](con, landed.path, file.scan)) as staged:
+            return _write(con, file, staged, file_id)
     except FileRejected as exc:
         error = f"{name}: {exc}"
     except failures.ParserDefect as defect:
@@ -205,28 +183,34 @@ def _load(con: duckdb.DuckDBPyConnection, landed: LandedFile, stat: os.stat_resu
         error = f"{name}: parser error {type(exc).__name__}: {exc}"
     except failures.DATA_ERRORS as exc:
         error = f"{name}: the warehouse refused a value: {exc}"
-    return _write_failed(con, landed, stat, scan, _failed(file_id, landed, error))
+    return _write_failed(con, file, failed(file_id, landed, error))
+
+
+def _logged(outcome: FileOutcome) -> FileOutcome:
+    log.info("%s: %s, %d loaded, %d rejected", outcome.path, outcome.status, outcome.rows_loaded,
+             outcome.rows_rejected)
+    return outcome
+
+
+def _load_alone(con: duckdb.DuckDBPyConnection, file: _Landed, earlier: int | None) -> FileOutcome | None:
+    """Load one hashed file, `earlier` being the file_id its content was delivered as before, if it was."""
+    if earlier is not None:
+        with _transaction(con):
+            _index(con, [(file, earlier)])
+        return None
+    try:
+        return _logged(_load(con, file, _next_file_id(con)))
+    except failures.FileChanged:
+        log.warning("%s changed while it was being loaded: nothing kept, the next run reads it again", file.landed.path)
+        return None
 
 
 def load_file(con: duckdb.DuckDBPyConnection, landed: LandedFile, stat: os.stat_result | None = None
               ) -> FileOutcome | None:
     """Load one file whole or not at all; None when the same content was delivered before (the path is then
     indexed so it is not hashed again) or when the file changed while it was being read."""
-    stat = stat or landed.path.stat()
-    scan = files.scan(landed.path, utf8=landed.source in TEXT_SOURCES)
-    earlier = _delivered_as(con, scan.sha256)
-    if earlier is not None:
-        with _transaction(con):
-            _index(con, landed.path, stat, scan.sha256, earlier)
-        return None
-    try:
-        outcome = _load(con, landed, stat, scan, _next_file_id(con))
-    except failures.FileChanged:
-        log.warning("%s changed while it was being loaded: nothing kept, the next run reads it again", landed.path)
-        return None
-    log.info("%s: %s, %d loaded, %d rejected", landed.path, outcome.status, outcome.rows_loaded,
-             outcome.rows_rejected)
-    return outcome
+    file = _Landed(landed, stat or landed.path.stat(), files.scan(landed.path, utf8=landed.source in TEXT_SOURCES))
+    return _load_alone(con, file, _delivered_as(con, [file.scan.sha256]).get(file.scan.sha256))
 
 
 def forget_file(con: duckdb.DuckDBPyConnection, file_id: int) -> str | None:

@@ -1,20 +1,22 @@
-"""Load landed files into the warehouse: one transaction per file, with its ledger row and rejected rows."""
+"""Load landed files into the warehouse: one transaction per file, with its ledger row and rejected rows; a run of
+small files whose reader stages many at once (SendGrid's webhook bodies) in one transaction for the run, each
+file still all or nothing with its own ledger row, counts and rejected rows."""
 
 import logging
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from ingest import failures, files, mailbox_reader, salesforce_fast, sendgrid_fast
+from ingest import failures, files, mailbox_reader, runs, salesforce_fast, sendgrid_fast
 from ingest.landing import LandedFile, discover
 from ingest.outcomes import FileOutcome, failed, loaded
-from ingest.records import FileRejected, Rejection, Staged
+from ingest.records import FileRejected, Rejection, Staged, StagedGroup
 from ingest.schema import FILE_INDEX, FILES, RAW_TABLES, REJECTED_ROWS, create_statements
 from ingest.sql import run_script
 
@@ -33,6 +35,12 @@ READERS: dict[str, Reader] = {
     "mailbox": mailbox_reader.read,
     "sendgrid": sendgrid_fast.read,
 }
+# A group reader stages a run of files at once (outside the transaction too). Keyed by the file reader it stands
+# for, so a reader replaced in READERS (the reference parsers, a test's) reads file by file.
+GroupReader = Callable[
+    [duckdb.DuckDBPyConnection, list[Path], list[files.FileScan]], AbstractContextManager[StagedGroup]
+]
+GROUP_READERS: dict[Reader, GroupReader] = {sendgrid_fast.read: sendgrid_fast.read_group}
 TEXT_SOURCES = {"salesforce", "sendgrid"}  # files that must be UTF-8
 READER_MACROS = ("salesforce_fast.sql", "sendgrid_fast.sql")  # the readers' SQL macros, made in `connect`
 TABLES = {t.name: t for t in RAW_TABLES}
@@ -56,10 +64,13 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table_name: str, relation: duckdb.DuckDBPyRelation, file_id: int) -> None:
+def _insert(con: duckdb.DuckDBPyConnection, table_name: str, relation: duckdb.DuckDBPyRelation,
+            file_id: int | None) -> None:
+    """Insert a batch; with file_id None the relation carries each row's `_file_id` (a group's shared batch)."""
     table = TABLES[table_name]
+    file_column = '"_file_id"' if file_id is None else str(file_id)
     select = ", ".join(
-        f"cast({file_id} as BIGINT)" if c.name == "_file_id" else f'cast("{c.name}" as {c.type})'
+        f"cast({file_column} as BIGINT)" if c.name == "_file_id" else f'cast("{c.name}" as {c.type})'
         for c in table.columns
     )
     relation.project(select).insert_into(table.qualified)
@@ -136,7 +147,8 @@ def _delivered_as(con: duckdb.DuckDBPyConnection, shas: Iterable[str]) -> dict[s
 
 def _write_rows(con: duckdb.DuckDBPyConnection, file: _Landed, staged: Staged, file_id: int,
                 counts: Counter[str]) -> FileOutcome:
-    """A file's batches and rejected rows, inside the caller's transaction, adding its rows per table to `counts`."""
+    """A file's batches and rejected rows, inside the caller's transaction; `counts` holds the rows per table
+    already inserted for it (by a group's shared batches)."""
     for table_name, relation, count in failures.steps(staged.batches(con)):
         _insert(con, table_name, relation, file_id)
         counts[table_name] += count
@@ -213,6 +225,79 @@ def load_file(con: duckdb.DuckDBPyConnection, landed: LandedFile, stat: os.stat_
     return _load_alone(con, file, _delivered_as(con, [file.scan.sha256]).get(file.scan.sha256))
 
 
+def _write_group(con: duckdb.DuckDBPyConnection, segment: list[tuple[_Landed, int]], group: StagedGroup,
+                 ids: dict[int, int]) -> list[FileOutcome]:
+    """Consecutive members (file, index in the group) in one transaction: the group's shared batches, then each
+    file's own rows, rejected rows, ledger and index rows. `ids` maps each member to its file_id."""
+    with _transaction(con):
+        counts: dict[int, Counter[str]] = {member: Counter() for member in ids}
+        for table_name, relation, rows in failures.steps(group.shared_batches(con, ids)):
+            _insert(con, table_name, relation, None)
+            for member, count in rows.items():
+                counts[member][table_name] += count
+        written = [
+            (file, _write_rows(con, file, group.members[member], ids[member], counts[member]))
+            for file, member in segment
+        ]
+        _record(con, written)
+        _index(con, [(file, outcome.file_id) for file, outcome in written])
+        for file, _ in segment:
+            _check_unchanged(file)
+    return [outcome for _, outcome in written]
+
+
+def _load_segment(con: duckdb.DuckDBPyConnection, segment: list[tuple[_Landed, int]], group: StagedGroup
+                  ) -> list[FileOutcome | None]:
+    """Write consecutive members (file, index in the group) together, their file ids in landing order. When one of
+    them fails or changed, nothing of the segment is kept and each file loads alone, as it would without groups."""
+    if not segment:
+        return []
+    first = _next_file_id(con)
+    ids = {member: first + k for k, (_, member) in enumerate(segment)}
+    try:
+        outcomes = _write_group(con, segment, group, ids)
+    except (FileRejected, failures.ParserDefect, failures.FileChanged, *failures.DATA_ERRORS) as exc:
+        log.info("%d files written together failed (%s); each loads alone", len(segment), exc)
+        return [_load_alone(con, file, None) for file, _ in segment]
+    return [_logged(outcome) for outcome in outcomes]
+
+
+def _open_group(stack: ExitStack, con: duckdb.DuckDBPyConnection, group_reader: GroupReader,
+                candidates: list[_Landed]) -> StagedGroup | None:
+    """The candidates staged together, or None (each then loads alone) when the group reader fails on them."""
+    try:
+        return stack.enter_context(group_reader(con, [f.landed.path for f in candidates], [f.scan for f in candidates]))
+    except Exception as exc:  # the files' own readers tell which file failed, and how
+        log.info("%d files could not be staged together (%s); each loads alone", len(candidates), exc)
+        return None
+
+
+def _load_run(con: duckdb.DuckDBPyConnection, run: list[tuple[LandedFile, os.stat_result]],
+              group_reader: GroupReader) -> list[FileOutcome | None]:
+    """A run of small files: hashed, looked up in the ledger with one query, staged together and written in
+    segments of consecutive members. A file the group leaves out (not UTF-8, delivered before, a second copy
+    within the run, one the group reader cannot stage) loads alone in its place, so file ids keep landing order."""
+    run_files = [_Landed(landed, stat, files.scan(landed.path, utf8=landed.source in TEXT_SOURCES))
+                 for landed, stat in run]  # fmt: skip
+    earlier = _delivered_as(con, {f.scan.sha256 for f in run_files})
+    candidates = runs.candidates([f.scan for f in run_files], set(earlier))
+    outcomes: list[FileOutcome | None] = []
+    with ExitStack() as stack:
+        group = _open_group(stack, con, group_reader, [run_files[k] for k in candidates]) if candidates else None
+        members = {k: m for m, k in enumerate(candidates) if group is not None and group.members[m] is not None}
+        segment: list[tuple[_Landed, int]] = []
+        for k, file in enumerate(run_files):
+            if k in members:
+                segment.append((file, members[k]))
+                continue
+            outcomes += _load_segment(con, segment, group)
+            segment = []
+            sha = file.scan.sha256
+            outcomes.append(_load_alone(con, file, earlier.get(sha) or _delivered_as(con, [sha]).get(sha)))
+        outcomes += _load_segment(con, segment, group)
+    return outcomes
+
+
 def forget_file(con: duckdb.DuckDBPyConnection, file_id: int) -> str | None:
     """Remove a file's rows, rejected rows, ledger row and index rows in one transaction, so the next run loads
     it again (after fixing a mapping or a parser, say). Returns the file's path, or None for an unknown file_id."""
@@ -230,14 +315,16 @@ def forget_file(con: duckdb.DuckDBPyConnection, file_id: int) -> str | None:
 
 def load_source(con: duckdb.DuckDBPyConnection, landing_dir: Path, source: str) -> list[FileOutcome]:
     """Load every new ready file of one source; a failing file is recorded and the others go on. A file whose
-    path, size and modification time match the index is skipped without being opened."""
+    path, size and modification time match the index is skipped without being opened. When the source's reader
+    can stage many files at once, runs of small files are read and committed together."""
     known = _known_stats(con)
-    outcomes = []
+    fresh = []
     for landed in discover(landing_dir, source):
         stat = landed.path.stat()
-        if known.get(str(landed.path)) == (stat.st_size, stat.st_mtime_ns):
-            continue
-        outcome = load_file(con, landed, stat)
-        if outcome is not None:
-            outcomes.append(outcome)
-    return outcomes
+        if known.get(str(landed.path)) != (stat.st_size, stat.st_mtime_ns):
+            fresh.append((landed, stat))
+    group_reader = GROUP_READERS.get(READERS[source])
+    outcomes: list[FileOutcome | None] = []
+    for run in runs.split(fresh) if group_reader else ([one] for one in fresh):
+        outcomes += _load_run(con, run, group_reader) if len(run) > 1 else [load_file(con, *run[0])]
+    return [outcome for outcome in outcomes if outcome is not None]

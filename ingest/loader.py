@@ -246,7 +246,7 @@ def _write_group(con: duckdb.DuckDBPyConnection, segment: list[tuple[_Landed, in
     return [outcome for _, outcome in written]
 
 
-def _load_segment(con: duckdb.DuckDBPyConnection, segment: list[tuple[_Landed, int]], group: StagedGroup
+def _load_segment(con: duckdb.DuckDBPyConnection, segment: list[tuple[_Landed, int]], group: StagedGroup | None
                   ) -> list[FileOutcome | None]:
     """Write consecutive members (file, index in the group) together, their file ids in landing order. When one of
     them fails or changed, nothing of the segment is kept and each file loads alone, as it would without groups."""
@@ -262,9 +262,12 @@ def _load_segment(con: duckdb.DuckDBPyConnection, segment: list[tuple[_Landed, i
     return [_logged(outcome) for outcome in outcomes]
 
 
-def _open_group(stack: ExitStack, con: duckdb.DuckDBPyConnection, group_reader: GroupReader,
+def _open_group(stack: ExitStack, con: duckdb.DuckDBPyConnection, group_reader: GroupReader | None,
                 candidates: list[_Landed]) -> StagedGroup | None:
-    """The candidates staged together, or None (each then loads alone) when the group reader fails on them."""
+    """The candidates staged together, or None (each then loads alone): without a group reader or candidates, or
+    when the group reader fails on them."""
+    if group_reader is None or not candidates:
+        return None
     try:
         return stack.enter_context(group_reader(con, [f.landed.path for f in candidates], [f.scan for f in candidates]))
     except Exception as exc:  # the files' own readers tell which file failed, and how
@@ -273,27 +276,31 @@ def _open_group(stack: ExitStack, con: duckdb.DuckDBPyConnection, group_reader: 
 
 
 def _load_run(con: duckdb.DuckDBPyConnection, run: list[tuple[LandedFile, os.stat_result]],
-              group_reader: GroupReader) -> list[FileOutcome | None]:
-    """A run of small files: hashed, looked up in the ledger with one query, staged together and written in
-    segments of consecutive members. A file the group leaves out (not UTF-8, delivered before, a second copy
-    within the run, one the group reader cannot stage) loads alone in its place, so file ids keep landing order."""
+              group_reader: GroupReader | None) -> list[FileOutcome | None]:
+    """A run of files: hashed and looked up in the ledger with one query; with a group reader, staged together
+    and written in segments of consecutive members. A file the group leaves out (not UTF-8, delivered before, a
+    second copy within the run, one the group reader cannot stage) loads alone in its place, so file ids keep
+    landing order; a second copy is looked up again then, once the first is in the ledger."""
     run_files = [_Landed(landed, stat, files.scan(landed.path, utf8=landed.source in TEXT_SOURCES))
                  for landed, stat in run]  # fmt: skip
     earlier = _delivered_as(con, {f.scan.sha256 for f in run_files})
     candidates = runs.candidates([f.scan for f in run_files], set(earlier))
     outcomes: list[FileOutcome | None] = []
     with ExitStack() as stack:
-        group = _open_group(stack, con, group_reader, [run_files[k] for k in candidates]) if candidates else None
+        group = _open_group(stack, con, group_reader, [run_files[k] for k in candidates])
         members = {k: m for m, k in enumerate(candidates) if group is not None and group.members[m] is not None}
         segment: list[tuple[_Landed, int]] = []
+        seen: set[str] = set()
         for k, file in enumerate(run_files):
+            sha = file.scan.sha256
             if k in members:
                 segment.append((file, members[k]))
-                continue
-            outcomes += _load_segment(con, segment, group)
-            segment = []
-            sha = file.scan.sha256
-            outcomes.append(_load_alone(con, file, earlier.get(sha) or _delivered_as(con, [sha]).get(sha)))
+            else:
+                outcomes += _load_segment(con, segment, group)
+                segment = []
+                delivered = _delivered_as(con, [sha]) if sha in seen else earlier
+                outcomes.append(_load_alone(con, file, delivered.get(sha)))
+            seen.add(sha)
         outcomes += _load_segment(con, segment, group)
     return outcomes
 
@@ -315,16 +322,19 @@ def forget_file(con: duckdb.DuckDBPyConnection, file_id: int) -> str | None:
 
 def load_source(con: duckdb.DuckDBPyConnection, landing_dir: Path, source: str) -> list[FileOutcome]:
     """Load every new ready file of one source; a failing file is recorded and the others go on. A file whose
-    path, size and modification time match the index is skipped without being opened. When the source's reader
-    can stage many files at once, runs of small files are read and committed together."""
+    path, size and modification time match the index is skipped without being opened. The new files are looked
+    up in the ledger together; when the source's reader can stage many files at once, runs of small files are
+    read and committed together."""
     known = _known_stats(con)
     fresh = []
     for landed in discover(landing_dir, source):
         stat = landed.path.stat()
         if known.get(str(landed.path)) != (stat.st_size, stat.st_mtime_ns):
             fresh.append((landed, stat))
+    if not fresh:
+        return []
     group_reader = GROUP_READERS.get(READERS[source])
     outcomes: list[FileOutcome | None] = []
-    for run in runs.split(fresh) if group_reader else ([one] for one in fresh):
-        outcomes += _load_run(con, run, group_reader) if len(run) > 1 else [load_file(con, *run[0])]
+    for run in runs.split(fresh) if group_reader else [fresh]:
+        outcomes += _load_run(con, run, group_reader)
     return [outcome for outcome in outcomes if outcome is not None]

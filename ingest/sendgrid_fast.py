@@ -60,7 +60,8 @@ select f, row_number() over (partition by f order by l.rowid) as n, line as t
 from {lines} as l join {files} using (filename)
 where list_contains($good, f) and line is not null and not regexp_full_match(line, $blank)
 """
-# One staged row per event, `events` being a query of (f, n, t): the file, the event number and its text.
+_EVENTS_TABLE = "create temp table {events} (f BIGINT, n BIGINT, t VARCHAR)"  # the file, event number, its text
+# One staged row per event, `events` being a query of (f, n, t).
 _STAGE_TABLE = """create temp table {stage} (f BIGINT, n BIGINT, event_text VARCHAR, types VARCHAR[], texts VARCHAR[],
     fast BOOLEAN, odd BOOLEAN)"""
 _STAGE = """
@@ -136,18 +137,18 @@ class _Group:
         yield SENDGRID_EVENTS.name, relation, {i: self.members[i].fast_rows for i in file_ids}
 
 
-def _stage_arrays(con: duckdb.DuckDBPyConnection, stage: str, paths: list[str], read: list[str]) -> None:
-    """The elements of the `.json` bodies `read`, numbered, into `stage`."""
+def _stage_arrays(con: duckdb.DuckDBPyConnection, events: str, paths: list[str], read: list[str]) -> None:
+    """The elements of the `.json` bodies `read`, numbered, into `events`."""
     try:
-        con.execute(f"insert into {stage} " + _STAGE.format(events=_ARRAYS), {"paths": paths, "read": read})
+        con.execute(f"insert into {events} " + _ARRAYS, {"paths": paths, "read": read})
     except _READ_FAILURES as exc:
         log.info("DuckDB cannot decode %d bodies (%s); the reference parser reads them", len(read), _first(exc))
 
 
-def _stage_lines(con: duckdb.DuckDBPyConnection, stage: str, paths: list[str], read: dict[int, FileScan]
+def _stage_lines(con: duckdb.DuckDBPyConnection, events: str, paths: list[str], read: dict[int, FileScan]
                  ) -> set[int]:
     """The non-blank lines of the `.jsonl` files `read` (by f) that DuckDB split on "\\n" and nowhere else (their
-    line bytes and newlines add up to the file's size), numbered, into `stage`; returns those files' f."""
+    line bytes and newlines add up to the file's size), numbered, into `events`; returns those files' f."""
     lines = temp_name("sendgrid_lines")
     try:
         con.execute(_LINES.format(lines=lines), {"read": [paths[f - 1] for f in read], "max_line": MAX_LINE_BYTES,
@@ -155,9 +156,8 @@ def _stage_lines(con: duckdb.DuckDBPyConnection, stage: str, paths: list[str], r
         sizes = f"select f, coalesce(sum(strlen(line)), 0) from {_FILES} left join {lines} using (filename) group by f"
         line_bytes = dict(con.execute(sizes, {"paths": paths}).fetchall())
         good = {f for f, scan in read.items() if line_bytes[f] + scan.newlines + 3 * scan.bom == scan.size}
-        events = _LINE_EVENTS.format(lines=lines, files=_FILES)
-        con.execute(f"insert into {stage} " + _STAGE.format(events=events), {"paths": paths, "good": sorted(good),
-                                                                              "blank": _BLANK})  # fmt: skip
+        con.execute(f"insert into {events} " + _LINE_EVENTS.format(lines=lines, files=_FILES),
+                    {"paths": paths, "good": sorted(good), "blank": _BLANK})
     except _READ_FAILURES as exc:
         log.info("DuckDB cannot split %d files (%s); the reference parser reads them", len(read), _first(exc))
         return set()
@@ -199,16 +199,33 @@ def _statements(paths: list[Path], scans: list[FileScan], lines: bool) -> Iterat
         yield chunk
 
 
-@contextmanager
-def read_group(con: duckdb.DuckDBPyConnection, paths: list[Path], scans: list[FileScan]) -> Iterator[_Group]:
-    """Stage the files together (a statement per few megabytes of one format, not one per file); dropped on
-    leaving."""
-    stage, names = temp_name("sendgrid"), [str(p) for p in paths]
-    con.execute(_STAGE_TABLE.format(stage=stage))
+def _stage_events(con: duckdb.DuckDBPyConnection, stage: str, paths: list[Path], scans: list[FileScan]) -> set[int]:
+    """Every event of the files into `stage`: their texts first, a statement per few megabytes of one format, then
+    the checks of all of them by one statement, which DuckDB spreads over its threads (it runs a statement that
+    reads files on one). Returns the f of the `.jsonl` files DuckDB split exactly."""
+    events, names = temp_name("sendgrid_events"), [str(p) for p in paths]
+    con.execute(_EVENTS_TABLE.format(events=events))
     try:
         for chunk in _statements(paths, scans, lines=False):
-            _stage_arrays(con, stage, names, [names[f - 1] for f in chunk])
-        lines = set().union(*(_stage_lines(con, stage, names, chunk) for chunk in _statements(paths, scans, True)))
+            _stage_arrays(con, events, names, [names[f - 1] for f in chunk])
+        lines = set().union(*(_stage_lines(con, events, names, chunk) for chunk in _statements(paths, scans, True)))
+        con.execute(f"insert into {stage} " + _STAGE.format(events=f"select f, n, t from {events}"))
+    except _READ_FAILURES as exc:
+        log.info("DuckDB cannot check the events of %d files (%s); the reference parser reads them", len(paths),
+                 _first(exc))
+        return set()
+    finally:
+        con.execute(f"drop table if exists {events}")
+    return lines
+
+
+@contextmanager
+def read_group(con: duckdb.DuckDBPyConnection, paths: list[Path], scans: list[FileScan]) -> Iterator[_Group]:
+    """Stage the files together (a few statements per group, not several per file); dropped on leaving."""
+    stage = temp_name("sendgrid")
+    con.execute(_STAGE_TABLE.format(stage=stage))
+    try:
+        lines = _stage_events(con, stage, paths, scans)
         yield _Group(stage, _members(con, stage, paths, lines))
     finally:
         con.execute(f"drop table if exists {stage}")

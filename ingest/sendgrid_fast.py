@@ -2,9 +2,10 @@
 parser, `.jsonl` files are split into lines by `read_csv`; canonical events are typed in SQL (`sendgrid_fast.sql`)
 and every other event or line goes through `ingest.sendgrid`'s own functions.
 
-Webhook bodies are small (a POST holds at most 1,000 events), so a statement per file cost more than its events:
-`read_group` stages a run of files with one statement per format into one table, and gives the loader one insert
-for the canonical events of all of them. `read` is the same for a single file.
+Webhook bodies are small (a POST holds at most 1,000 events), so statements per file cost more than their events:
+`read_group` reads the texts of a run of files a few megabytes per statement, checks all their events by one
+statement, and gives the loader one insert for the canonical events of all of them. `read` is the same for a
+single file, so the two cannot drift apart.
 
 DuckDB's array reader (`read_json_objects`) is not used: it accepts what Python's json module rejects (vertical
 tabs as blanks, text after the array). A `.json` file DuckDB cannot decode, or holding what Python reads its own

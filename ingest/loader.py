@@ -1,19 +1,22 @@
-"""Load landed files into the warehouse: one transaction per file, with its ledger row and rejected rows."""
+"""Load landed files into the warehouse: one transaction per file, with its ledger row and rejected rows; a run of
+small files whose reader stages many at once (SendGrid's webhook bodies) in one transaction for the run, each
+file still all or nothing with its own ledger row, counts and rejected rows."""
 
 import logging
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from ingest import failures, files, mailbox_reader, salesforce, salesforce_fast, sendgrid_fast
+from ingest import failures, files, mailbox_reader, runs, salesforce_fast, sendgrid_fast
 from ingest.landing import LandedFile, discover
-from ingest.records import FileRejected, Rejection, Staged
+from ingest.outcomes import FileOutcome, failed, loaded
+from ingest.records import FileRejected, Rejection, Staged, StagedGroup
 from ingest.schema import FILE_INDEX, FILES, RAW_TABLES, REJECTED_ROWS, create_statements
 from ingest.sql import run_script
 
@@ -24,13 +27,6 @@ MEMORY_LIMIT_VARIABLE = "RADAR_DUCKDB_MEMORY_LIMIT"
 DEFAULT_MEMORY_LIMIT = "2GB"
 
 
-def _tables_for(landed: LandedFile) -> tuple[str, ...]:
-    """The raw tables a file feeds: what its name says for Salesforce, every table of its source otherwise."""
-    if landed.source == "salesforce":
-        return salesforce.tables_for(landed.path)
-    return tuple(t.name for t in RAW_TABLES if t.source == landed.source)
-
-
 # A reader stages one file (outside the transaction: DuckDB aborts a transaction on the first failed read) and
 # hands the loader its batches; leaving the context drops what it staged.
 Reader = Callable[[duckdb.DuckDBPyConnection, Path, files.FileScan], AbstractContextManager[Staged]]
@@ -39,25 +35,15 @@ READERS: dict[str, Reader] = {
     "mailbox": mailbox_reader.read,
     "sendgrid": sendgrid_fast.read,
 }
+# A group reader stages a run of files at once (outside the transaction too). Keyed by the file reader it stands
+# for, so a reader replaced in READERS (the reference parsers, a test's) reads file by file.
+GroupReader = Callable[
+    [duckdb.DuckDBPyConnection, list[Path], list[files.FileScan]], AbstractContextManager[StagedGroup]
+]
+GROUP_READERS: dict[Reader, GroupReader] = {sendgrid_fast.read: sendgrid_fast.read_group}
 TEXT_SOURCES = {"salesforce", "sendgrid"}  # files that must be UTF-8
 READER_MACROS = ("salesforce_fast.sql", "sendgrid_fast.sql")  # the readers' SQL macros, made in `connect`
 TABLES = {t.name: t for t in RAW_TABLES}
-
-
-@dataclass(frozen=True)
-class FileOutcome:
-    file_id: int
-    source: str
-    path: str
-    status: str
-    rows_total: int
-    rows_loaded: int
-    rows_rejected: int
-    error: str | None = None
-    rows_by_table: dict[str, int] = field(default_factory=dict)
-    reasons: tuple[str, ...] = ()
-    tables: tuple[str, ...] = ()
-    extra_columns: tuple[str, ...] = ()
 
 
 def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
@@ -78,21 +64,30 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table_name: str, relation: duckdb.DuckDBPyRelation, file_id: int) -> None:
+def _insert(con: duckdb.DuckDBPyConnection, table_name: str, relation: duckdb.DuckDBPyRelation,
+            file_id: int | None) -> None:
+    """Insert a batch; with file_id None the relation carries each row's `_file_id` (a group's shared batch)."""
     table = TABLES[table_name]
+    file_column = '"_file_id"' if file_id is None else str(file_id)
     select = ", ".join(
-        f"cast({file_id} as BIGINT)" if c.name == "_file_id" else f'cast("{c.name}" as {c.type})'
+        f"cast({file_column} as BIGINT)" if c.name == "_file_id" else f'cast("{c.name}" as {c.type})'
         for c in table.columns
     )
     relation.project(select).insert_into(table.qualified)
 
 
+def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+    """Insert rows with one statement: each column a list parameter, unnested (executemany runs one statement
+    per row, some milliseconds each)."""
+    if rows:
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        values = ", ".join(f"unnest(${i})" for i in range(1, len(columns) + 1))
+        con.execute(f"insert into {table} select {values}", columns)
+
+
 def _insert_rejections(con: duckdb.DuckDBPyConnection, rejections: list[Rejection], file_id: int) -> None:
-    if rejections:
-        con.executemany(
-            f"insert into {REJECTED_ROWS.qualified} values (?, ?, ?, ?, ?)",
-            [(file_id, r.row_number, r.field, r.reason, r.record) for r in rejections],
-        )
+    rows = [(file_id, r.row_number, r.field, r.reason, r.record) for r in rejections]
+    _insert_columns(con, REJECTED_ROWS.qualified, rows)
 
 
 @contextmanager
@@ -106,24 +101,33 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         raise
 
 
-def _record(con: duckdb.DuckDBPyConnection, landed: LandedFile, scan: files.FileScan, outcome: FileOutcome) -> None:
-    con.execute(
-        f"insert into {FILES.qualified} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            outcome.file_id, landed.source, str(landed.path), scan.sha256, scan.size,
-            outcome.rows_total, outcome.rows_loaded, outcome.rows_rejected, outcome.status, outcome.error,
-            datetime.now(UTC).replace(tzinfo=None),
-        ],
-    )
+@dataclass(frozen=True)
+class _Landed:
+    """A file about to be written: where it is, its stat when the run began, and its scan."""
+
+    landed: LandedFile
+    stat: os.stat_result
+    scan: files.FileScan
 
 
-def _index(con: duckdb.DuckDBPyConnection, path: Path, stat: os.stat_result, sha: str, file_id: int) -> None:
-    """Remember the path's stat, so the next run skips it without reading it while it stays unchanged."""
-    con.execute(f"delete from {FILE_INDEX.qualified} where path = ?", [str(path)])
-    con.execute(
-        f"insert into {FILE_INDEX.qualified} values (?, ?, ?, ?, ?)",
-        [str(path), stat.st_size, stat.st_mtime_ns, sha, file_id],
-    )
+def _record(con: duckdb.DuckDBPyConnection, entries: list[tuple[_Landed, FileOutcome]]) -> None:
+    """The files' ledger rows."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    rows = [
+        (o.file_id, f.landed.source, str(f.landed.path), f.scan.sha256, f.scan.size, o.rows_total, o.rows_loaded,
+         o.rows_rejected, o.status, o.error, now)
+        for f, o in entries
+    ]  # fmt: skip
+    _insert_columns(con, FILES.qualified, rows)
+
+
+def _index(con: duckdb.DuckDBPyConnection, entries: list[tuple[_Landed, int]]) -> None:
+    """Remember each path's stat with the file_id its content was loaded as, so the next run skips it without
+    reading it while it stays unchanged."""
+    paths = [str(f.landed.path) for f, _ in entries]
+    con.execute(f"delete from {FILE_INDEX.qualified} where list_contains($paths, path)", {"paths": paths})
+    rows = [(str(f.landed.path), f.stat.st_size, f.stat.st_mtime_ns, f.scan.sha256, file_id) for f, file_id in entries]
+    _insert_columns(con, FILE_INDEX.qualified, rows)
 
 
 def _known_stats(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
@@ -135,68 +139,54 @@ def _next_file_id(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute(f"select coalesce(max(file_id), 0) + 1 from {FILES.qualified}").fetchone()[0]
 
 
-def _delivered_as(con: duckdb.DuckDBPyConnection, sha: str) -> int | None:
-    """The file_id the same content was delivered as before, if it was."""
-    return con.execute(f"select min(file_id) from {FILES.qualified} where sha256 = ?", [sha]).fetchone()[0]
+def _delivered_as(con: duckdb.DuckDBPyConnection, shas: Iterable[str]) -> dict[str, int]:
+    """The file_id each content among `shas` was delivered as before, for those that were: one query for all."""
+    query = f"select sha256, min(file_id) from {FILES.qualified} where list_contains($shas, sha256) group by sha256"
+    return dict(con.execute(query, {"shas": list(shas)}).fetchall())
 
 
-def _loaded(file_id: int, landed: LandedFile, staged: Staged, counts: dict[str, int]) -> FileOutcome:
-    rejected = len({r.row_number for r in staged.rejections})
-    return FileOutcome(
-        file_id=file_id,
-        source=landed.source,
-        path=str(landed.path),
-        status="partial" if rejected else "loaded",
-        rows_total=staged.rows_total,
-        rows_loaded=staged.rows_total - rejected,
-        rows_rejected=rejected,
-        rows_by_table=dict(counts),
-        reasons=tuple(f"row {r.row_number}: {r.reason}" for r in staged.rejections[:5]),
-        tables=_tables_for(landed),
-        extra_columns=staged.extra_columns,
-    )
+def _write_rows(con: duckdb.DuckDBPyConnection, file: _Landed, staged: Staged, file_id: int,
+                counts: Counter[str]) -> FileOutcome:
+    """A file's batches and rejected rows, inside the caller's transaction; `counts` holds the rows per table
+    already inserted for it (by a group's shared batches)."""
+    for table_name, relation, count in failures.steps(staged.batches(con)):
+        _insert(con, table_name, relation, file_id)
+        counts[table_name] += count
+    outcome = loaded(file_id, file.landed, staged, counts)
+    _insert_rejections(con, staged.rejections, file_id)
+    return outcome
 
 
-def _failed(file_id: int, landed: LandedFile, error: str) -> FileOutcome:
-    return FileOutcome(
-        file_id, landed.source, str(landed.path), "failed", 0, 0, 0, error, reasons=(error,), tables=_tables_for(landed)
-    )
+def _check_unchanged(file: _Landed) -> None:
+    if not files.same_stat(file.stat, file.landed.path.stat()):
+        raise failures.FileChanged(file.landed.path)
 
 
-def _write(con: duckdb.DuckDBPyConnection, landed: LandedFile, stat: os.stat_result, scan: files.FileScan,
-           staged: Staged, file_id: int) -> FileOutcome:
+def _write(con: duckdb.DuckDBPyConnection, file: _Landed, staged: Staged, file_id: int) -> FileOutcome:
     """The file's rows, rejected rows, ledger row and index row in one transaction."""
     with _transaction(con):
-        counts: Counter[str] = Counter()
-        for table_name, relation, count in failures.steps(staged.batches(con)):
-            _insert(con, table_name, relation, file_id)
-            counts[table_name] += count
-        outcome = _loaded(file_id, landed, staged, counts)
-        _insert_rejections(con, staged.rejections, file_id)
-        _record(con, landed, scan, outcome)
-        _index(con, landed.path, stat, scan.sha256, file_id)
-        if not files.same_stat(stat, landed.path.stat()):
-            raise failures.FileChanged(landed.path)
+        outcome = _write_rows(con, file, staged, file_id, Counter())
+        _record(con, [(file, outcome)])
+        _index(con, [(file, file_id)])
+        _check_unchanged(file)
     return outcome
 
 
-def _write_failed(con: duckdb.DuckDBPyConnection, landed: LandedFile, stat: os.stat_result, scan: files.FileScan,
-                  outcome: FileOutcome) -> FileOutcome:
+def _write_failed(con: duckdb.DuckDBPyConnection, file: _Landed, outcome: FileOutcome) -> FileOutcome:
     with _transaction(con):
-        _record(con, landed, scan, outcome)
-        _index(con, landed.path, stat, scan.sha256, outcome.file_id)
+        _record(con, [(file, outcome)])
+        _index(con, [(file, outcome.file_id)])
     return outcome
 
 
-def _load(con: duckdb.DuckDBPyConnection, landed: LandedFile, stat: os.stat_result, scan: files.FileScan,
-          file_id: int) -> FileOutcome:
+def _load(con: duckdb.DuckDBPyConnection, file: _Landed, file_id: int) -> FileOutcome:
     """Read and write one file; what goes wrong with this file alone becomes its failed ledger row."""
-    name = landed.path.name
+    landed, name = file.landed, file.landed.path.name
     try:
-        if scan.utf8_error:
-            raise FileRejected(scan.utf8_error)
-        with failures.reading(lambda: READERS[landed.source](con, landed.path, scan)) as staged:
-            return _write(con, landed, stat, scan, staged, file_id)
+        if file.scan.utf8_error:
+            raise FileRejected(file.scan.utf8_error)
+        with failures.reading(lambda: READERS[landed.source](con, landed.path, file.scan)) as staged:
+            return _write(con, file, staged, file_id)
     except FileRejected as exc:
         error = f"{name}: {exc}"
     except failures.ParserDefect as defect:
@@ -205,28 +195,114 @@ def _load(con: duckdb.DuckDBPyConnection, landed: LandedFile, stat: os.stat_resu
         error = f"{name}: parser error {type(exc).__name__}: {exc}"
     except failures.DATA_ERRORS as exc:
         error = f"{name}: the warehouse refused a value: {exc}"
-    return _write_failed(con, landed, stat, scan, _failed(file_id, landed, error))
+    return _write_failed(con, file, failed(file_id, landed, error))
+
+
+def _logged(outcome: FileOutcome) -> FileOutcome:
+    log.info("%s: %s, %d loaded, %d rejected", outcome.path, outcome.status, outcome.rows_loaded,
+             outcome.rows_rejected)
+    return outcome
+
+
+def _load_alone(con: duckdb.DuckDBPyConnection, file: _Landed, earlier: int | None) -> FileOutcome | None:
+    """Load one hashed file, `earlier` being the file_id its content was delivered as before, if it was."""
+    if earlier is not None:
+        with _transaction(con):
+            _index(con, [(file, earlier)])
+        return None
+    try:
+        return _logged(_load(con, file, _next_file_id(con)))
+    except failures.FileChanged:
+        log.warning("%s changed while it was being loaded: nothing kept, the next run reads it again", file.landed.path)
+        return None
 
 
 def load_file(con: duckdb.DuckDBPyConnection, landed: LandedFile, stat: os.stat_result | None = None
               ) -> FileOutcome | None:
     """Load one file whole or not at all; None when the same content was delivered before (the path is then
     indexed so it is not hashed again) or when the file changed while it was being read."""
-    stat = stat or landed.path.stat()
-    scan = files.scan(landed.path, utf8=landed.source in TEXT_SOURCES)
-    earlier = _delivered_as(con, scan.sha256)
-    if earlier is not None:
-        with _transaction(con):
-            _index(con, landed.path, stat, scan.sha256, earlier)
+    file = _Landed(landed, stat or landed.path.stat(), files.scan(landed.path, utf8=landed.source in TEXT_SOURCES))
+    return _load_alone(con, file, _delivered_as(con, [file.scan.sha256]).get(file.scan.sha256))
+
+
+def _write_group(con: duckdb.DuckDBPyConnection, segment: list[tuple[_Landed, int]], group: StagedGroup,
+                 ids: dict[int, int]) -> list[FileOutcome]:
+    """Consecutive members (file, index in the group) in one transaction: the group's shared batches, then each
+    file's own rows, rejected rows, ledger and index rows. `ids` maps each member to its file_id."""
+    with _transaction(con):
+        counts: dict[int, Counter[str]] = {member: Counter() for member in ids}
+        for table_name, relation, rows in failures.steps(group.shared_batches(con, ids)):
+            _insert(con, table_name, relation, None)
+            for member, count in rows.items():
+                counts[member][table_name] += count
+        written = [
+            (file, _write_rows(con, file, group.members[member], ids[member], counts[member]))
+            for file, member in segment
+        ]
+        _record(con, written)
+        _index(con, [(file, outcome.file_id) for file, outcome in written])
+        for file, _ in segment:
+            _check_unchanged(file)
+    return [outcome for _, outcome in written]
+
+
+def _load_segment(con: duckdb.DuckDBPyConnection, segment: list[tuple[_Landed, int]], group: StagedGroup | None
+                  ) -> list[FileOutcome | None]:
+    """Write consecutive members (file, index in the group) together, their file ids in landing order. When one of
+    them fails or changed, nothing of the segment is kept and each file loads alone, as it would without groups."""
+    if not segment:
+        return []
+    first = _next_file_id(con)
+    ids = {member: first + k for k, (_, member) in enumerate(segment)}
+    try:
+        outcomes = _write_group(con, segment, group, ids)
+    except (FileRejected, failures.ParserDefect, failures.FileChanged, *failures.DATA_ERRORS) as exc:
+        log.info("%d files written together failed (%s); each loads alone", len(segment), exc)
+        return [_load_alone(con, file, None) for file, _ in segment]
+    return [_logged(outcome) for outcome in outcomes]
+
+
+def _open_group(stack: ExitStack, con: duckdb.DuckDBPyConnection, group_reader: GroupReader | None,
+                candidates: list[_Landed]) -> StagedGroup | None:
+    """The candidates staged together, or None (each then loads alone): without a group reader or candidates, or
+    when the group reader fails on them."""
+    if group_reader is None or not candidates:
         return None
     try:
-        outcome = _load(con, landed, stat, scan, _next_file_id(con))
-    except failures.FileChanged:
-        log.warning("%s changed while it was being loaded: nothing kept, the next run reads it again", landed.path)
+        return stack.enter_context(group_reader(con, [f.landed.path for f in candidates], [f.scan for f in candidates]))
+    except Exception as exc:  # the files' own readers tell which file failed, and how
+        log.info("%d files could not be staged together (%s); each loads alone", len(candidates), exc)
         return None
-    log.info("%s: %s, %d loaded, %d rejected", landed.path, outcome.status, outcome.rows_loaded,
-             outcome.rows_rejected)
-    return outcome
+
+
+def _load_run(con: duckdb.DuckDBPyConnection, run: list[tuple[LandedFile, os.stat_result]],
+              group_reader: GroupReader | None) -> list[FileOutcome | None]:
+    """A run of files: hashed and looked up in the ledger with one query; with a group reader, staged together
+    and written in segments of consecutive members. A file the group leaves out (not UTF-8, delivered before, a
+    second copy within the run, one the group reader cannot stage) loads alone in its place, so file ids keep
+    landing order; a second copy is looked up again then, once the first is in the ledger."""
+    run_files = [_Landed(landed, stat, files.scan(landed.path, utf8=landed.source in TEXT_SOURCES))
+                 for landed, stat in run]  # fmt: skip
+    earlier = _delivered_as(con, {f.scan.sha256 for f in run_files})
+    candidates = runs.candidates([f.scan for f in run_files], set(earlier))
+    outcomes: list[FileOutcome | None] = []
+    with ExitStack() as stack:
+        group = _open_group(stack, con, group_reader, [run_files[k] for k in candidates])
+        members = {k: m for m, k in enumerate(candidates) if group is not None and group.members[m] is not None}
+        segment: list[tuple[_Landed, int]] = []
+        seen: set[str] = set()
+        for k, file in enumerate(run_files):
+            sha = file.scan.sha256
+            if k in members:
+                segment.append((file, members[k]))
+            else:
+                outcomes += _load_segment(con, segment, group)
+                segment = []
+                delivered = _delivered_as(con, [sha]) if sha in seen else earlier
+                outcomes.append(_load_alone(con, file, delivered.get(sha)))
+            seen.add(sha)
+        outcomes += _load_segment(con, segment, group)
+    return outcomes
 
 
 def forget_file(con: duckdb.DuckDBPyConnection, file_id: int) -> str | None:
@@ -246,14 +322,19 @@ def forget_file(con: duckdb.DuckDBPyConnection, file_id: int) -> str | None:
 
 def load_source(con: duckdb.DuckDBPyConnection, landing_dir: Path, source: str) -> list[FileOutcome]:
     """Load every new ready file of one source; a failing file is recorded and the others go on. A file whose
-    path, size and modification time match the index is skipped without being opened."""
+    path, size and modification time match the index is skipped without being opened. The new files are looked
+    up in the ledger together; when the source's reader can stage many files at once, runs of small files are
+    read and committed together."""
     known = _known_stats(con)
-    outcomes = []
+    fresh = []
     for landed in discover(landing_dir, source):
         stat = landed.path.stat()
-        if known.get(str(landed.path)) == (stat.st_size, stat.st_mtime_ns):
-            continue
-        outcome = load_file(con, landed, stat)
-        if outcome is not None:
-            outcomes.append(outcome)
-    return outcomes
+        if known.get(str(landed.path)) != (stat.st_size, stat.st_mtime_ns):
+            fresh.append((landed, stat))
+    if not fresh:
+        return []
+    group_reader = GROUP_READERS.get(READERS[source])
+    outcomes: list[FileOutcome | None] = []
+    for run in runs.split(fresh) if group_reader else [fresh]:
+        outcomes += _load_run(con, run, group_reader)
+    return [outcome for outcome in outcomes if outcome is not None]

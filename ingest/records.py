@@ -32,6 +32,9 @@ Rows = tuple[tuple[str, dict], ...]
 Item = Rows | Rejection
 # Rows for one raw table: a relation with the table's columns except `_file_id`, and how many rows it holds.
 Batch = tuple[str, duckdb.DuckDBPyRelation, int]
+# Rows of several files of a group for one raw table: a relation with the table's columns, `_file_id` included,
+# and how many rows it holds of each member (by index in the group).
+SharedBatch = tuple[str, duckdb.DuckDBPyRelation, dict[int, int]]
 
 
 class Staged(Protocol):
@@ -43,6 +46,17 @@ class Staged(Protocol):
     extra_columns: tuple[str, ...]
 
     def batches(self, con: duckdb.DuckDBPyConnection) -> Iterator[Batch]: ...
+
+
+class StagedGroup(Protocol):
+    """Small files of one source staged together, so that a run of them costs one statement, not one per file.
+    `members[i]` is file i staged, or None when the file must be read alone. The loader writes consecutive members
+    in one transaction: the shared batches of all of them, then each member's own batches (the rows the shared
+    ones do not hold), its rejections, ledger and index rows."""
+
+    members: list[Staged | None]
+
+    def shared_batches(self, con: duckdb.DuckDBPyConnection, file_ids: dict[int, int]) -> Iterator[SharedBatch]: ...
 
 
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:

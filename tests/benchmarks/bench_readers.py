@@ -1,7 +1,8 @@
 """Reader speed at scale: generate exports in their real formats (in DuckDB, `bench_readers.sql`), load each
 source into a fresh warehouse through `load_source`, and print rows per second, CPU time and peak memory; then the
-same for the reference (legacy) parsers on a smaller sample. Prints figures, asserts nothing; not collected by
-pytest.
+same for the reference (legacy) parsers on a smaller sample; then many small files: 1,000 SendGrid webhook bodies
+(JSON arrays) of 1,000 events each, where the cost per file shows. Prints figures, asserts nothing; not collected
+by pytest.
 
     .venv/bin/python tests/benchmarks/bench_readers.py                  # 2M Task, 500k Lead, 200k messages, 500k events
     .venv/bin/python tests/benchmarks/bench_readers.py --bulk /tmp/bulkM/landing   # also an existing landing folder
@@ -26,6 +27,7 @@ from ingest import loader, mailbox, mailbox_fast, salesforce, sendgrid
 SQL = Path(__file__).with_suffix(".sql")
 FULL = {"tasks": 2_000_000, "leads": 500_000, "messages": 200_000, "events": 500_000}
 SAMPLE = {"tasks": 100_000, "leads": 50_000, "messages": 5_000, "events": 50_000}
+WEBHOOK = {"events": 1_000_000, "event_files": 1_000}  # a webhook POST holds at most 1,000 events
 REFERENCE = {"salesforce": salesforce.parse, "mailbox": mailbox.parse, "sendgrid": sendgrid.parse}
 
 
@@ -44,7 +46,23 @@ def generate(folder: Path, sizes: dict[str, int]) -> Path:
     for view, name in (("bench_tasks", "Task_bench.csv"), ("bench_leads", "Lead_bench.csv")):
         con.execute(f"copy (from {view}) to '{landing / 'salesforce' / name}' (header, force_quote *)")
     _write_groups(con, "select box, message from bench_messages order by box, i", landing / "mailbox", "box{:02d}.mbox")
-    _write_events(con, landing / "sendgrid")
+    _write_events(con, landing / "sendgrid", jsonl_share=0.1)
+    (landing / ".complete").touch()
+    return landing
+
+
+def generate_webhook(folder: Path) -> Path:
+    """A landing folder of SendGrid webhook bodies only, each a JSON array as the receiver writes it."""
+    landing = folder / "landing"
+    if (landing / ".complete").exists():
+        return landing
+    shutil.rmtree(landing, ignore_errors=True)
+    (landing / "sendgrid").mkdir(parents=True)
+    con = duckdb.connect()
+    for name, value in {"tasks": 0, "leads": 0, "messages": 0, "mailboxes": 1, **WEBHOOK}.items():
+        con.execute(f"set variable {name} = {value}")
+    con.execute(SQL.read_text())
+    _write_events(con, landing / "sendgrid", jsonl_share=0)
     (landing / ".complete").touch()
     return landing
 
@@ -61,17 +79,19 @@ def _write_groups(con: duckdb.DuckDBPyConnection, query: str, folder: Path, patt
                 handles[group].write(text)
 
 
-def _write_events(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+def _write_events(con: duckdb.DuckDBPyConnection, folder: Path, jsonl_share: float) -> None:
+    """One body per file: JSON arrays, and JSON lines for the last `jsonl_share` of the files."""
     files = con.execute("select max(body) + 1 from bench_events").fetchone()[0]
-    bodies = con.execute(
+    cursor = con.execute(
         "select body, '[' || string_agg(event, ', ') || ']', string_agg(event, chr(10)) || chr(10) "
         "from bench_events group by body order by body"
-    ).fetchall()
-    for body, array, lines in bodies:
-        if body >= files * 9 // 10:
-            (folder / f"events_{body:04d}.jsonl").write_text(lines, encoding="utf-8")
-        else:
-            (folder / f"events_{body:04d}.json").write_text(array, encoding="utf-8")
+    )
+    while bodies := cursor.fetchmany(100):
+        for body, array, lines in bodies:
+            if body >= files * (1 - jsonl_share):
+                (folder / f"events_{body:04d}.jsonl").write_text(lines, encoding="utf-8")
+            else:
+                (folder / f"events_{body:04d}.json").write_text(array, encoding="utf-8")
 
 
 def _load(landing: str, warehouse: str, source: str, reference: bool, results) -> None:
@@ -126,9 +146,10 @@ def _line(label: str, source: str, r: dict) -> str:
     if source == "mailbox" and r["fast_messages"][1]:
         share = f", {r['fast_messages'][0] / r['fast_messages'][1]:.1%} of messages read fast"
     return (
-        f"{label:10} {source:10} {r['rows']:>10,} {unit:8} in {r['files']:>3} files ({r['rejected']:,} rejected, "
+        f"{label:10} {source:10} {r['rows']:>10,} {unit:8} in {r['files']:>4} files ({r['rejected']:,} rejected, "
         f"{r['failed']} failed): {r['rows'] / r['wall']:>10,.0f} {unit}/s wall, {r['rows'] / r['cpu']:>10,.0f} per "
-        f"CPU-s ({r['wall']:.1f}s wall, {r['cpu']:.1f}s CPU), peak RSS {r['rss_mb']:,.0f} MB{share}"
+        f"CPU-s ({r['wall']:.1f}s wall, {r['cpu']:.1f}s CPU, {1000 * r['wall'] / max(r['files'], 1):.1f} ms/file), "
+        f"peak RSS {r['rss_mb']:,.0f} MB{share}"
     )
 
 
@@ -140,12 +161,14 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     full, sample = generate(args.out / "full", FULL), generate(args.out / "sample", SAMPLE)
-    print(f"data ready in {time.perf_counter() - started:.0f}s: {full.parent}, {sample.parent}")
+    webhook = generate_webhook(args.out / "webhook")
+    print(f"data ready in {time.perf_counter() - started:.0f}s: {full.parent}, {sample.parent}, {webhook.parent}")
     scratch = args.out / "warehouses"
     scratch.mkdir(exist_ok=True)
     for source in ("salesforce", "mailbox", "sendgrid"):
         print(_line("fast", source, measure(full, scratch, source)), flush=True)
         print(_line("legacy", source, measure(sample, scratch, source, reference=True)), flush=True)
+    print(_line("webhook", "sendgrid", measure(webhook, scratch, "sendgrid")), flush=True)
     if args.bulk:
         for source in ("salesforce", "mailbox", "sendgrid"):
             print(_line("bulk fast", source, measure(args.bulk, scratch, source)), flush=True)

@@ -3,9 +3,11 @@ next run brings the warehouse to exactly the state of an uninterrupted load.
 
 The kill points are deterministic: the child process wraps one loader function so that it kills itself with
 SIGKILL at that function's k-th call, before or after the call: in the middle of a file's inserts, after its rows
-but before its ledger row, or right after a file's transaction committed."""
+but before its ledger row, or right after a file's transaction committed; and the same inside a group of small
+SendGrid bodies written in one transaction, where none of the group's files may survive a kill before its commit."""
 
 import csv
+import json
 import shutil
 import signal
 import subprocess
@@ -130,3 +132,60 @@ def test_killed_loads_then_a_clean_run_equal_an_uninterrupted_load(tmp_path, lan
     assert _run(warehouse, landing) == 0
 
     assert _state(warehouse) == reference
+
+
+# Small SendGrid bodies: 00-02 are written together, 03 (not JSON) loads alone and fails, 04-07 are written together
+# (05 with an event outside the canonical form, so a batch of its own after the group's shared one; 06 with one
+# rejected event). Calls: `_insert` 1 = the first group's shared rows, 2 and 3 = the second group's shared rows and
+# 05's own; `_record` and `_index` once per group and once for 03; `_write_group` once per group.
+GROUP_SCENARIOS = {
+    "after-a-groups-rows": [(("_insert", "after", 1), 0), (("_insert", "after", 3), 4)],
+    "before-a-groups-ledger-rows": [(("_record", "before", 1), 0), (("_record", "before", 3), 4)],
+    "before-a-groups-index-rows": [(("_index", "before", 3), 4)],
+    "right-after-a-group-committed": [(("_write_group", "after", 1), 3), (("_insert", "after", 2), 4)],
+}
+
+
+def _event(i: int) -> dict:
+    return {"email": f"l{i}@x.example", "timestamp": 1709648530 + i, "event": "delivered", "sg_event_id": f"e{i}",
+            "smtp-id": f"<m-{i}@acme.example>"}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def bodies(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("bodies")
+    (root / "sendgrid").mkdir()
+    for k in range(8):
+        events = [_event(10 * k + i) for i in range(3)]
+        if k == 5:
+            events[1]["timestamp"] += 0.5
+        if k == 6:
+            del events[2]["email"]
+        text = "[not json" if k == 3 else json.dumps(events)
+        (root / "sendgrid" / f"events_{k:02d}.json").write_text(text)
+    return root
+
+
+@pytest.fixture(scope="module")
+def bodies_reference(tmp_path_factory, bodies: Path) -> dict:
+    warehouse = tmp_path_factory.mktemp("bodies_reference") / "warehouse.duckdb"
+    assert _run(warehouse, bodies) == 0
+    return _state(warehouse)
+
+
+@pytest.mark.parametrize("kill_points", GROUP_SCENARIOS.values(), ids=GROUP_SCENARIOS.keys())
+def test_a_group_killed_before_its_commit_leaves_none_of_its_files(tmp_path, bodies, bodies_reference, kill_points):
+    warehouse = tmp_path / "warehouse.duckdb"
+    for kill_point, files_kept in kill_points:
+        assert _run(warehouse, bodies, kill_point) == -signal.SIGKILL, f"the load did not reach {kill_point}"
+        _assert_no_partial_file(warehouse)
+        assert len(_state(warehouse)["_files"]) == files_kept
+
+    assert _run(warehouse, bodies) == 0
+
+    state = _state(warehouse)
+    assert state == bodies_reference
+    assert [(Path(f[2]).name, f[8]) for f in state["_files"]][2:6] == [
+        ("events_02.json", "loaded"), ("events_03.json", "failed"), ("events_04.json", "loaded"),
+        ("events_05.json", "loaded"),
+    ]  # fmt: skip

@@ -41,12 +41,12 @@ def is_empty(landing_dir: Path) -> bool:
 
 @dataclass(frozen=True)
 class Scan:
-    """What one look at the landing folder found, against what earlier looks had already handed on."""
+    """What one look at the landing folder found, against the fingerprints of the look before."""
 
-    new: list[tuple[LandedFile, str]] = field(default_factory=list)  # (file, sha256) not seen before
+    new: list[tuple[LandedFile, str]] = field(default_factory=list)  # (file, sha256) new or changed since
     settling: list[LandedFile] = field(default_factory=list)  # changed too recently to be complete
-    already_seen: int = 0  # ready files whose content was handed on before
-    fingerprints: dict[str, list] = field(default_factory=dict)  # path -> [size, mtime_ns, sha256]
+    unchanged: int = 0  # ready files as they were, or holding the content of such a file
+    fingerprints: dict[str, list] = field(default_factory=dict)  # relative path -> [size, mtime_ns, sha256]
 
 
 def _sha256(path: Path) -> str:
@@ -57,25 +57,33 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def scan(landing_dir: Path, fingerprints: dict[str, list], seen: set[str], now: float, settle_seconds: float) -> Scan:
-    """Ready files, each content (sha256) handed on once. A file modified less than `settle_seconds` before
-    `now` is still settling; a file whose size and mtime match its fingerprint is not hashed again. The
-    fingerprints returned are those of the ready files present now: files gone from the folder drop out."""
-    new, settling, already_seen = [], [], 0
+def scan(landing_dir: Path, fingerprints: dict[str, list], now: float, settle_seconds: float) -> Scan:
+    """Ready files that are new or changed since `fingerprints` was taken. A file modified less than
+    `settle_seconds` before `now` is still settling; a file whose size and mtime match its fingerprint is not
+    hashed again, and a new file holding the content of a file already there is not handed on. A file touched
+    again (what `radar reprocess` does) is handed on: the loader's ledger decides whether its content loads.
+    The fingerprints returned are those of the ready files present now, so they stay as many as the folder's
+    files."""
+    new, settling, unchanged = [], [], 0
     updated: dict[str, list] = {}
-    handed_on = set(seen)
+    known_contents = {known[2] for known in fingerprints.values()}
     for source in SOURCES:
         for landed in discover(landing_dir, source):
             stat = landed.path.stat()
             if now - stat.st_mtime < settle_seconds:
                 settling.append(landed)
                 continue
-            known = fingerprints.get(str(landed.path))
-            sha = known[2] if known and known[:2] == [stat.st_size, stat.st_mtime_ns] else _sha256(landed.path)
-            updated[str(landed.path)] = [stat.st_size, stat.st_mtime_ns, sha]
-            if sha in handed_on:
-                already_seen += 1
+            relative = str(landed.path.relative_to(landing_dir))
+            known = fingerprints.get(relative)
+            if known and known[:2] == [stat.st_size, stat.st_mtime_ns]:
+                updated[relative] = known
+                unchanged += 1
+                continue
+            sha = _sha256(landed.path)
+            updated[relative] = [stat.st_size, stat.st_mtime_ns, sha]
+            if known is None and sha in known_contents:
+                unchanged += 1
             else:
-                handed_on.add(sha)
+                known_contents.add(sha)
                 new.append((landed, sha))
-    return Scan(new=new, settling=settling, already_seen=already_seen, fingerprints=updated)
+    return Scan(new=new, settling=settling, unchanged=unchanged, fingerprints=updated)

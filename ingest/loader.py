@@ -320,6 +320,19 @@ def forget_file(con: duckdb.DuckDBPyConnection, file_id: int) -> str | None:
     return row[0]
 
 
+def quarantine(con: duckdb.DuckDBPyConnection, file_ids: Iterable[int], reason: str) -> list[tuple[int, str]]:
+    """Mark loaded files quarantined with the reason: their rows stay in raw (nothing lost) and the models skip
+    them, until `forget_file` lets a corrected delivery or a rerun load them again. Returns (file_id, path)."""
+    ids = sorted(set(file_ids))
+    if not ids:
+        return []
+    return con.execute(
+        f"update {FILES.qualified} set status = 'quarantined', error = ? "
+        "where list_contains(?::BIGINT[], file_id) returning file_id, path",
+        [reason, ids],
+    ).fetchall()
+
+
 def load_source(con: duckdb.DuckDBPyConnection, landing_dir: Path, source: str) -> list[FileOutcome]:
     """Load every new ready file of one source; a failing file is recorded and the others go on. A file whose
     path, size and modification time match the index is skipped without being opened. The new files are looked

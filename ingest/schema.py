@@ -135,8 +135,12 @@ FILES = RawTable(
         Column("rows_total", "INTEGER"),
         Column("rows_loaded", "INTEGER"),
         Column("rows_rejected", "INTEGER"),
-        Column("status", "VARCHAR", "loaded, partial (some rows rejected) or failed"),
-        Column("error", "VARCHAR"),
+        Column(
+            "status", "VARCHAR",
+            "loaded, partial (some rows rejected), failed, or quarantined (a blocking raw check failed on it: its "
+            "rows stay in raw and the models skip them until the file is reprocessed)",
+        ),
+        Column("error", "VARCHAR", "why the file failed or was quarantined"),
         Column("loaded_at", "TIMESTAMP"),
     ),
 )

@@ -38,20 +38,24 @@ def _run(args: argparse.Namespace) -> int:
         os.environ["RADAR_WAREHOUSE"] = args.warehouse
     as_of_text = args.as_of or os.environ.get("RADAR_AS_OF")
     as_of = settings.parse_as_of(as_of_text) if as_of_text else settings.utc_now()
-    os.environ["RADAR_AS_OF"] = as_of.isoformat(sep=" ")
     settings.export_defaults()
     settings.prepare_dagster_home()
 
     import dagster as dg
 
     from orchestration.alerting.notification import FIRING, RESOLVED
-    from orchestration.defs.alerts.sensors import ALERTED_TAG, notify_run
+    from orchestration.defs.alerts.sensors import ALERTED_TAG, failure_message, notify_run
+    from orchestration.lib.radar_settings import AS_OF_TAG, format_as_of
+    from orchestration.lib.run_liveness import wait_for_writer
+    from orchestration.lib.warehouse import WAREHOUSE_POOL
     from orchestration.runner import run_pipeline
     from orchestration.summary import published_lines, render
 
     with dg.DagsterInstance.get() as instance:
-        result = run_pipeline(instance, tags={ALERTED_TAG: "true"})  # no daemon needed: this process alerts
-        failure = "" if result.success else (result.get_run_failure_event().message or "")
+        wait_for_writer(instance, WAREHOUSE_POOL, lambda line: print(f"radar run: {line}", flush=True))
+        # This process alerts on its own run (no daemon needed); the run's as-of is fixed here, once.
+        result = run_pipeline(instance, tags={ALERTED_TAG: "true", AS_OF_TAG: format_as_of(as_of)})
+        failure = "" if result.success else failure_message(result.get_step_failure_events())
         sent = notify_run(instance, result.dagster_run, RESOLVED if result.success else FIRING, failure)
     print(render(settings.warehouse_path(), as_of, result.get_asset_check_evaluations(), result.run_id))
     print(published_lines(settings.serving_db_path(), settings.serving_dir()))
@@ -82,7 +86,11 @@ def _reprocess(args: argparse.Namespace) -> int:
     if path is None:
         print(f"radar reprocess: no file with file_id {args.file_id} in raw._files", file=sys.stderr)
         return 2
-    print(f"forgot file {args.file_id} ({path}): the next run loads it again if it is still in the landing folder")
+    if Path(path).is_file():
+        os.utime(path)  # a new modification time: the landing sensor sees the file again and asks for a run
+        print(f"forgot file {args.file_id} ({path}): the next run (or the landing sensor's) loads it again")
+    else:
+        print(f"forgot file {args.file_id} ({path}): it is no longer in the landing folder; deliver it again")
     return 0
 
 

@@ -16,6 +16,7 @@ SERVING_DB_NAME = "serving.duckdb"  # default: data/serving.duckdb, beside the w
 SERVING_DIR_NAME = "serving"  # default: data/serving/<mart>.parquet
 DEFAULT_DAGSTER_HOME = PROJECT_ROOT / ".dagster_home"
 INSTANCE_TEMPLATE = Path(__file__).resolve().parent / "dagster.yaml"
+_TEMPLATE_MARK = "# The project-local Dagster instance"
 
 
 def landing_dir() -> Path:
@@ -66,11 +67,14 @@ def export_defaults() -> None:
 
 
 def prepare_dagster_home() -> Path:
-    """A project-local Dagster instance (telemetry off, one warehouse writer) unless DAGSTER_HOME is set."""
+    """A project-local Dagster instance (telemetry off, one warehouse writer) unless DAGSTER_HOME is set. An
+    instance file written from an earlier version of the template is brought up to date; one a user wrote
+    (not starting with the template's first line) is left alone."""
     home = Path(os.environ.get("DAGSTER_HOME") or DEFAULT_DAGSTER_HOME).resolve()
     home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(INSTANCE_TEMPLATE.read_text())
+    config, template = home / "dagster.yaml", INSTANCE_TEMPLATE.read_text()
+    ours = config.exists() and config.read_text().startswith(_TEMPLATE_MARK)
+    if not config.exists() or (ours and config.read_text() != template):
+        config.write_text(template)
     os.environ["DAGSTER_HOME"] = str(home)
     return home

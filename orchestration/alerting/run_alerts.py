@@ -14,13 +14,15 @@ RUNBOOK = "README.md#runbook-pipeline-run-failed"
 def run_notification(
     status: str, job: str, run_id: str, now: datetime, settings: AlertSettings, message: str = ""
 ) -> Notification:
+    job = job_label(job)
     key = f"follow-up-radar/{MEASURE}/job/{job}"
     failed = status == FIRING
     summary = (
-        f"pipeline run of {job} failed: {message.strip().splitlines()[0] if message.strip() else 'see the run'}"
+        f"pipeline run of {job} failed: {message.strip() or 'see the run'}"
         if failed else f"pipeline run of {job} succeeded again"
     )
-    lines = ["the measures were not evaluated in a run that failed before them: check the run, then the marts"]
+    lines = [part for part in message.split("; ") if part.strip()]
+    lines.append("the measures were not evaluated in a run that failed before them: check the run, then the marts")
     return Notification(
         dedup_key=key, incident_id=f"{key}@{run_id}" if failed else key, status=status, measure=MEASURE,
         scope_type="job", scope=job, scope_label=job, severity="error", day=iso(now.date()), as_of=iso(now),
@@ -29,6 +31,11 @@ def run_notification(
         runbook_url=f"{settings.runbook_base_url}/{RUNBOOK}" if settings.runbook_base_url else RUNBOOK,
         run_url=f"{settings.dagster_url}/runs/{run_id}",
     )
+
+
+def job_label(job: str) -> str:
+    """The job as on-call knows it: Dagster's internal job of a hand-started materialization has a name."""
+    return "assets_materialized_by_hand" if job == "__ASSET_JOB" else job
 
 
 def should_notify(status: str, previous_status: str | None) -> bool:

@@ -1,29 +1,25 @@
 import dagster as dg
 
-from ingest.schema import RAW_SCHEMA
-
 TRANSFORM_GROUPS = ("staging", "intermediate", "marts")
 # The tracked measures and alerts (defs/alerts/), then the files published for BI tools (defs/serving/): both
 # follow the marts wherever the marts are rebuilt.
 MONITORING_GROUP = "monitoring"
 SERVING_GROUP = "serving"
+# Everything a run does after the ingest: the dbt build with its tests, the marts' checks, the measures and
+# alerts, the publish.
+DOWNSTREAM_OF_RAW = dg.AssetSelection.groups(*TRANSFORM_GROUPS, MONITORING_GROUP, SERVING_GROUP)
 
 radar_job = dg.define_asset_job(
     "radar_job",
     selection=dg.AssetSelection.all(),
-    description="One full pipeline run: load new landing files, dbt build (seeds, models, tests), evaluate the "
-    "tracked measures and alerts, publish the marts.",
-)
-
-ingest_job = dg.define_asset_job(
-    "ingest_job",
-    selection=dg.AssetSelection.groups(RAW_SCHEMA),
-    description="Load new landing files into the raw tables (launched by the landing sensor).",
+    description="One pipeline run: load new landing files, dbt build (seeds, models, tests), check the marts, "
+    "evaluate the tracked measures and alerts, publish the marts. The landing sensor runs it for the sources "
+    "of each batch of files.",
 )
 
 daily_marts_job = dg.define_asset_job(
     "daily_marts_job",
-    selection=dg.AssetSelection.groups(*TRANSFORM_GROUPS, MONITORING_GROUP, SERVING_GROUP),
-    description="Rebuild staging, intermediate and marts, with their tests, as of a given time; evaluate the "
-    "tracked measures and alerts; publish the marts.",
+    selection=DOWNSTREAM_OF_RAW,
+    description="Rebuild staging, intermediate and marts, with their tests, as of a given time; check the marts; "
+    "evaluate the tracked measures and alerts; publish the marts.",
 )

@@ -6,19 +6,18 @@ WARN) and lists every failed expectation with sample unexpected values, as a Mar
 
 import time
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import dagster as dg
 import duckdb
 import pandas as pd
-from dagster._core.storage.asset_check_execution_record import COMPLETED_ASSET_CHECK_EXECUTION_RECORD_STATUSES
 
 from expectations.results import ERROR, SuiteResult
-from ingest.schema import RAW_SCHEMA, RAW_TABLES, RawTable
+from ingest.schema import RAW_SCHEMA, RawTable
 
 GX_CHECK = "gx_expectations"
-BLOCKED_FILES = "blocked_file_ids"
+QUARANTINED = "quarantined_files"
 # Rows validated at once: DuckDB hands rows over in vectors of 2,048; 256 vectors are about half a million rows.
 VALIDATION_CHUNK_VECTORS = 256
 # GX validates about 100,000 rows a second per suite here: a load of more new rows than this is sampled.
@@ -57,30 +56,73 @@ def check_result(
     )
 
 
+@dataclass(frozen=True)
+class RawValidation:
+    """One raw table's suite on a run's new files, and the files an error expectation failed on."""
+
+    table: RawTable
+    result: SuiteResult
+    file_ids: list[int]
+    at_fault: list[int]
+    new_rows: int
+    sampled: bool
+    seconds: float
+
+    @property
+    def reason(self) -> str:
+        """The failed error expectations in one line, for the ledger and the page."""
+        return "; ".join(
+            f"{f.expectation}" + (f" on {f.column}" if f.column else "") + (
+                f": {f.unexpected_count} unexpected" if f.unexpected_count is not None else f": observed {f.observed}"
+            ) + (f" (e.g. {', '.join(repr(s) for s in f.samples[:3])})" if f.samples else "")
+            for f in self.result.failures if f.severity == ERROR
+        )
+
+
 def validate_new_rows(
     con: duckdb.DuckDBPyConnection, table: RawTable, parameters: dict[str, Any], file_ids: list[int]
-) -> dg.AssetCheckResult:
+) -> RawValidation:
     """Validate the new rows of the files `file_ids`: all of them up to SAMPLE_ROWS, else every file's first
     HEAD_ROWS rows and an even spread of the rest, about SAMPLE_ROWS in all. The blocking (error) expectations
     are for faults of the exporting system that spoil a file (a shifted column, the wrong object, a clock fault),
     which every file's head shows; dbt's tests check every row of the models in SQL. Rows are read a chunk at a
     time and only the columns the suite looks at. No files pass without running GX, which is then not even
-    imported. When an error expectation fails, the files are blocked."""
+    imported. When an error expectation fails, each file is validated alone to find the ones at fault (all of
+    them, when only their union fails)."""
     started = time.perf_counter()
     new_rows = _count(con, table, file_ids) if file_ids else 0
-    stride = max(1, -(-new_rows // SAMPLE_ROWS))
+    stride = _stride(new_rows)
     result = _validate(con, table, parameters, file_ids, stride) if new_rows else SuiteResult(table.name, 0, ())
-    blocked = file_ids if not result.passed and result.severity == ERROR else []
+    at_fault = []
+    if not result.passed and result.severity == ERROR:
+        at_fault = [i for i in file_ids if _fails(con, table, parameters, i)] if len(file_ids) > 1 else file_ids
+        at_fault = at_fault or file_ids
+    return RawValidation(
+        table, result, file_ids, at_fault, new_rows, stride > 1, round(time.perf_counter() - started, 3)
+    )
+
+
+def raw_check_result(validation: RawValidation, quarantined: list[tuple[int, str]]) -> dg.AssetCheckResult:
+    """The check result of a raw table's validation, naming the files it quarantined."""
     metadata = {
-        "file_ids": dg.MetadataValue.json(file_ids),
-        BLOCKED_FILES: dg.MetadataValue.json(blocked),
-        "new_rows": new_rows,
-        "sampled": stride > 1,
-        "validation_seconds": round(time.perf_counter() - started, 3),
+        "file_ids": dg.MetadataValue.json(validation.file_ids),
+        QUARANTINED: dg.MetadataValue.json([{"file_id": i, "path": p} for i, p in sorted(quarantined)]),
+        "new_rows": validation.new_rows,
+        "sampled": validation.sampled,
+        "validation_seconds": validation.seconds,
     }
-    if result.rows == 0:
+    if validation.result.rows == 0:
         metadata["failed_expectations"] = dg.MetadataValue.md("no new rows")
-    return check_result(result, dg.AssetKey([RAW_SCHEMA, table.name]), metadata=metadata)
+    return check_result(validation.result, dg.AssetKey([RAW_SCHEMA, validation.table.name]), metadata=metadata)
+
+
+def _stride(rows: int) -> int:
+    return max(1, -(-rows // SAMPLE_ROWS))
+
+
+def _fails(con: duckdb.DuckDBPyConnection, table: RawTable, parameters: dict[str, Any], file_id: int) -> bool:
+    result = _validate(con, table, parameters, [file_id], _stride(_count(con, table, [file_id])))
+    return not result.passed and result.severity == ERROR
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: RawTable, file_ids: list[int]) -> int:
@@ -109,20 +151,3 @@ def _chunks(relation: duckdb.DuckDBPyConnection) -> Iterator[pd.DataFrame]:
     """The result's rows as DataFrames of VALIDATION_CHUNK_VECTORS vectors each."""
     while not (chunk := relation.fetch_df_chunk(VALIDATION_CHUNK_VECTORS)).empty:
         yield chunk
-
-
-def blocked_file_ids(instance: dg.DagsterInstance, check_key: dg.AssetCheckKey) -> list[int]:
-    """The files the check's latest completed evaluation blocked. They are validated again with the new
-    files, so neither a retry of the failed run nor a later run passes them by while their rows are in raw."""
-    completed = instance.event_log_storage.get_asset_check_execution_history(
-        check_key, limit=1, status=COMPLETED_ASSET_CHECK_EXECUTION_RECORD_STATUSES
-    )  # only completed ones: however many planned executions (failed or retried steps) came since
-    evaluation = completed[0].event.asset_check_evaluation if completed and completed[0].event else None
-    blocked = evaluation.metadata.get(BLOCKED_FILES) if evaluation is not None else None
-    return list(blocked.value) if blocked is not None else []
-
-
-def blocked_raw_files(instance: dg.DagsterInstance) -> dict[str, list[int]]:
-    """Raw table -> the files its check blocks, for every raw table that has any."""
-    keys = [dg.AssetCheckKey(dg.AssetKey([RAW_SCHEMA, t.name]), GX_CHECK) for t in RAW_TABLES]
-    return {k.asset_key.to_user_string(): ids for k in keys if (ids := blocked_file_ids(instance, k))}

@@ -1,15 +1,22 @@
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
 
 from orchestration import settings
 
+# The as-of time of a run, set by whoever creates it (the landing sensor, `radar run`, the schedule's request).
+AS_OF_TAG = "radar/as_of"
+
+
+def format_as_of(as_of: datetime) -> str:
+    return as_of.strftime("%Y-%m-%d %H:%M:%S")
+
 
 class RadarSettings(dg.ConfigurableResource):
     """The landing folder and the as-of time of a run; unset, they fall back when the run executes to
-    RADAR_LANDING_DIR and RADAR_AS_OF. The warehouse is RADAR_WAREHOUSE only, the one setting that
-    Dagster and dbt's profiles.yml both read; the published files are RADAR_SERVING_DB and RADAR_SERVING_DIR.
+    RADAR_LANDING_DIR and the run's as-of (see resolve_as_of). The published files are RADAR_SERVING_DB and
+    RADAR_SERVING_DIR.
     """
 
     landing_dir: str | None = None
@@ -20,10 +27,6 @@ class RadarSettings(dg.ConfigurableResource):
         return Path(self.landing_dir) if self.landing_dir else settings.landing_dir()
 
     @property
-    def warehouse_path(self) -> Path:
-        return settings.warehouse_path()
-
-    @property
     def serving_db_path(self) -> Path:
         return settings.serving_db_path()
 
@@ -31,8 +34,15 @@ class RadarSettings(dg.ConfigurableResource):
     def serving_dir_path(self) -> Path:
         return settings.serving_dir()
 
-    def resolve_as_of(self) -> datetime:
-        """The as-of time T: configured, else RADAR_AS_OF, else now (naive UTC, whole seconds)."""
+    def resolve_as_of(self, context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext) -> datetime:
+        """The run's as-of time T, fixed once per run so that every step judges the same day: configured (the
+        daily schedule), else the run's `radar/as_of` tag, else RADAR_AS_OF, else the time the run was created
+        (naive UTC, whole seconds). Never the time a step happens to start."""
         if self.as_of:
             return settings.parse_as_of(self.as_of)
-        return settings.as_of() or settings.utc_now()
+        if tagged := context.run.tags.get(AS_OF_TAG):
+            return settings.parse_as_of(tagged)
+        if pinned := settings.as_of():
+            return pinned
+        created = context.instance.get_run_record_by_id(context.run.run_id).create_timestamp
+        return created.astimezone(UTC).replace(tzinfo=None, microsecond=0)

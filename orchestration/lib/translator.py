@@ -1,4 +1,7 @@
-"""How dbt resources appear in Dagster: keys that join dbt sources to the ingest assets, one group per layer."""
+"""How dbt resources appear in Dagster: keys that join dbt sources to the ingest assets, one group per layer.
+
+No model carries an automation condition: the whole project is one `dbt build` step, run by the run that
+loaded its new files (see defs/ingest/sensors.py) or by the daily schedule."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -7,21 +10,6 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
 from ingest.schema import RAW_SCHEMA
-
-# A model rebuilds after any of its upstream assets updates: only the part of the graph below the raw tables
-# that received files. Unlike eager(), it does not build a model merely because it is missing (before any data
-# arrived there is nothing to build from); like eager(), it waits until everything it reads exists.
-FOLLOWS_UPSTREAM = (
-    dg.AutomationCondition.any_deps_updated().since_last_handled()
-    & ~dg.AutomationCondition.any_deps_missing()
-    & ~dg.AutomationCondition.any_deps_in_progress()
-    & ~dg.AutomationCondition.in_progress()
-).with_label("follows_upstream")
-# The mapping seeds have no upstream: they are (re)built while missing from the warehouse or when edited.
-SEED_PRESENT = (
-    (dg.AutomationCondition.missing() | dg.AutomationCondition.code_version_changed())
-    & ~dg.AutomationCondition.in_progress()
-).with_label("seed_present")
 
 
 class RadarDbtTranslator(DagsterDbtTranslator):
@@ -32,12 +20,6 @@ class RadarDbtTranslator(DagsterDbtTranslator):
         if dbt_resource_props["resource_type"] == "source":
             return dg.AssetKey([RAW_SCHEMA, dbt_resource_props["name"]])
         return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
-
-    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> dg.AutomationCondition | None:
-        """Seeds build whenever missing or changed; models follow their upstream (see FOLLOWS_UPSTREAM)."""
-        if dbt_resource_props["resource_type"] == "seed":
-            return SEED_PRESENT
-        return FOLLOWS_UPSTREAM
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "source":

@@ -84,26 +84,29 @@ def test_event_driven_operation_is_on_by_default():
     definitions = defs()
     sensors = {s.name: s for s in definitions.sensors}
     schedules = {s.name: s for s in definitions.schedules}
-    assert set(sensors) == {
-        "landing_sensor", "automation_sensor", "run_failure_alert_sensor", "run_recovery_alert_sensor"
-    }
+    assert set(sensors) == {"landing_sensor", "run_failure_alert_sensor", "run_recovery_alert_sensor"}
     assert set(schedules) == {"daily_marts_schedule"}
     assert all(s.default_status == dg.DefaultSensorStatus.RUNNING for s in sensors.values())
     assert schedules["daily_marts_schedule"].default_status == dg.DefaultScheduleStatus.RUNNING
     assert schedules["daily_marts_schedule"].cron_schedule == "15 0 * * *"
-    graph = _graph()
-    assert graph.get(dg.AssetKey(["marts", "lead_aging"])).automation_condition.get_label() == "follows_upstream"
-    assert graph.get(dg.AssetKey(["raw", "salesforce_leads"])).automation_condition is None
-    published = graph.get(dg.AssetKey(["serving", "published_marts"]))
-    assert published.automation_condition.get_label() == "follows_upstream"
+    assert sensors["landing_sensor"].job_name == "radar_job"
+    published = _graph().get(dg.AssetKey(["serving", "published_marts"]))
     assert {k.to_user_string() for k in published.parent_keys} == {
         "marts/lead_aging", "marts/follow_up_coverage_daily", "marts/follow_up_coverage_rollup_daily",
         "marts/metric_parameters", "monitoring/alerts",
     }
-    alerts = graph.get(dg.AssetKey(["monitoring", "alerts"]))
-    assert alerts.automation_condition.get_label() == "follows_upstream"
-    measured = graph.get(dg.AssetKey(["monitoring", "measure_history"])).parent_keys
+    measured = _graph().get(dg.AssetKey(["monitoring", "measure_history"])).parent_keys
     assert {k.to_user_string() for k in measured} >= {"marts/follow_up_coverage_rollup_daily", "marts/lead_aging"}
+
+
+def test_no_asset_rebuilds_on_its_own_and_every_job_runs_in_one_process():
+    """The run that loaded a batch builds everything below it; no automation launches a second run after it.
+    One process per run keeps the run's liveness lock with the process that holds the warehouse."""
+    graph = _graph()
+    assert all(graph.get(key).automation_condition is None for key in graph.get_all_asset_keys())
+    definitions = defs()
+    for job in ("radar_job", "daily_marts_job", "__ASSET_JOB"):
+        assert definitions.resolve_job_def(job).executor_def.name == "in_process", job
 
 
 GX_BLOCKING = {
@@ -117,7 +120,7 @@ def test_a_gx_check_on_every_raw_table_and_headline_mart_blocking_where_its_suit
     checks = {k.asset_key.to_user_string(): graph.get(k) for k in graph.asset_check_keys if k.name == "gx_expectations"}
     assert set(checks) == {f"raw/{t.name}" for t in RAW_TABLES} | {"marts/lead_aging", "marts/follow_up_coverage_daily"}
     assert {key for key, check in checks.items() if check.blocking} == GX_BLOCKING
-    # No automation condition of their own: they ride along with their asset's materialization.
+    # They ride along with their asset's materialization, wherever it happens.
     assert all(check.automation_condition is None for check in checks.values())
 
 

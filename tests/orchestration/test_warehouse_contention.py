@@ -41,7 +41,8 @@ def test_a_lock_held_outside_dagster_makes_the_step_wait_and_retry(radar_env, in
                               text=True)
     assert holder.stdout.readline().strip() == "locked"
     try:
-        result = defs().resolve_job_def("ingest_job").execute_in_process(instance=instance)
+        job = defs().resolve_job_def("radar_job")
+        result = job.execute_in_process(instance=instance, asset_selection=dg.AssetSelection.groups("raw"))
     finally:
         holder.wait(timeout=30)
 

@@ -2,7 +2,6 @@
 their notifications, inside the run (a failed asset check alone would not fail the run, nor reach a sensor)."""
 
 import dagster as dg
-import duckdb
 
 from expectations.drift import BREACHED
 from expectations.measures import Measure, load_measures
@@ -11,9 +10,8 @@ from orchestration.alerting.channels import configured_channels
 from orchestration.alerting.evaluate import AlertSettings, Evaluation, Outcome, evaluate
 from orchestration.alerting.notification import format_value
 from orchestration.defs.jobs import MONITORING_GROUP
-from orchestration.lib.pools import WAREHOUSE_POOL, retry_if_locked
 from orchestration.lib.radar_settings import RadarSettings
-from orchestration.lib.translator import FOLLOWS_UPSTREAM
+from orchestration.lib.warehouse import WAREHOUSE_POOL, Warehouse
 from orchestration.settings import utc_now
 
 MEASURE_HISTORY = dg.AssetKey([MONITORING_GROUP, "measure_history"])
@@ -43,13 +41,13 @@ def _check_spec(measure: Measure) -> dg.AssetCheckSpec:
     specs=[
         dg.AssetSpec(
             MEASURE_HISTORY, deps=MEASURED, group_name=MONITORING_GROUP, kinds={"python", "duckdb"},
-            owners=["team:data-engineering"], automation_condition=FOLLOWS_UPSTREAM,
+            owners=["team:data-engineering"],
             description="Every tracked measure (expectations/measures.yml) per day and scope, with its expected "
             "range and state: monitoring.measure_history.",
         ),
         dg.AssetSpec(
             ALERTS, deps=[MEASURE_HISTORY], group_name=MONITORING_GROUP, kinds={"python", "duckdb"},
-            owners=["team:data-engineering"], automation_condition=FOLLOWS_UPSTREAM,
+            owners=["team:data-engineering"],
             description="Incidents, one per (measure, scope) while out of range (monitoring.alerts), and their "
             "deliveries to the configured channels (monitoring.alert_deliveries).",
         ),
@@ -57,20 +55,13 @@ def _check_spec(measure: Measure) -> dg.AssetCheckSpec:
     check_specs=[_check_spec(m) for m in MEASURES],
     pool=WAREHOUSE_POOL,
 )
-def monitoring_evaluation(context: dg.AssetExecutionContext, radar: RadarSettings):
-    as_of = radar.resolve_as_of()
-    try:
-        con = duckdb.connect(str(radar.warehouse_path))
-    except duckdb.IOException as error:
-        retry_if_locked(error, context)
-        raise
-    try:
+def monitoring_evaluation(context: dg.AssetExecutionContext, radar: RadarSettings, warehouse: Warehouse):
+    as_of = radar.resolve_as_of(context)
+    with warehouse.connect(context) as con:
         outcome = evaluate(
             con, MEASURES, as_of, configured_channels(), utc_now(), AlertSettings.from_env(), run_id=context.run_id
         )
         history_rows = con.execute("select count(*) from monitoring.measure_history").fetchone()[0]
-    finally:
-        con.close()
     _log(context, outcome)
     yield dg.MaterializeResult(asset_key=MEASURE_HISTORY, metadata={"dagster/row_count": history_rows})
     yield dg.MaterializeResult(asset_key=ALERTS, metadata=_alert_metadata(outcome))

@@ -36,6 +36,18 @@ def notify_run(instance: dg.DagsterInstance, run: dg.DagsterRun, status: str, me
     return said
 
 
+def failure_message(step_failures: list[dg.DagsterEvent]) -> str:
+    """What failed, from the failed steps: their own descriptions (a quarantined file names itself, its check,
+    the failed expectations and the fix), else the error."""
+    parts = []
+    for event in step_failures:
+        data = event.step_failure_data
+        described = data.user_failure_data.description if data and data.user_failure_data else None
+        error = data.error.message.strip() if data and data.error else "failed"
+        parts.append(f"{event.step_key}: {described or error.splitlines()[0]}")
+    return "; ".join(parts)
+
+
 def _notify(context: dg.RunStatusSensorContext, status: str, message: str = "") -> None:
     if context.dagster_run.tags.get(ALERTED_TAG):
         return  # its own process (radar run) sends it
@@ -48,7 +60,7 @@ def _notify(context: dg.RunStatusSensorContext, status: str, message: str = "") 
     description="Sends a failed pipeline run to the alert channels (once per streak of failures of a job).",
 )
 def run_failure_alert_sensor(context: dg.RunFailureSensorContext) -> None:
-    _notify(context, FIRING, context.failure_event.message or "")
+    _notify(context, FIRING, failure_message(context.get_step_failure_events()) or context.failure_event.message or "")
 
 
 @dg.run_status_sensor(

@@ -3,18 +3,18 @@ models reading only what changed (see lib/dbt_builds.py for when there is nothin
 
 A run of the whole project (radar_job, the daily rebuild) is recorded by dbt and moves the incremental models'
 watermark; a run of a selection (automation after one source's files) is not, so the next whole run reads from
-the last recorded one again: replacing whole leads and days, doing work twice is harmless."""
+the last recorded one again: replacing whole leads and days, doing work twice is harmless. Files quarantined
+by a raw check stay out of staging (macro new_raw_rows), so they never stop a build."""
 
 import dagster as dg
 from dagster_dbt import DagsterDbtCliRuntimeError, DbtCliResource, dbt_assets
 
 from orchestration.lib import dbt_builds
 from orchestration.lib.dbt_project import DBT_PROJECT, build_environment, ensure_manifest, run_folder
-from orchestration.lib.gx_checks import blocked_raw_files
-from orchestration.lib.pools import WAREHOUSE_POOL, connect_or_retry, retry_if_locked
 from orchestration.lib.radar_settings import RadarSettings
 from orchestration.lib.table_metadata import with_table_metadata
 from orchestration.lib.translator import RadarDbtTranslator
+from orchestration.lib.warehouse import WAREHOUSE_POOL, Warehouse, retry_if_locked
 
 
 @dbt_assets(
@@ -23,15 +23,16 @@ from orchestration.lib.translator import RadarDbtTranslator
     dagster_dbt_translator=RadarDbtTranslator(),
     pool=WAREHOUSE_POOL,
 )
-def follow_up_radar_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, radar: RadarSettings):
+def follow_up_radar_dbt(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, radar: RadarSettings, warehouse: Warehouse
+):
     """Seeds, staging, intermediate and marts in one `dbt build` at the run's as-of time, skipped when no file
     arrived and the as-of time did not move since the last build.
 
     dbt unit tests check the SQL, not the data: they run in the test suite, not in every pipeline run.
     """
-    _refuse_blocked_raw_files(context.instance)
-    as_of, version = radar.resolve_as_of(), dbt_builds.project_version()
-    with connect_or_retry(radar.warehouse_path, context) as con:
+    as_of, version = radar.resolve_as_of(context), dbt_builds.project_version()
+    with warehouse.connect(context) as con:
         plan = dbt_builds.plan_build(con, as_of, version)
     context.log.info(f"dbt as of {as_of:%Y-%m-%d %H:%M:%S} UTC: {plan.reason}")
     if not plan.build:
@@ -46,21 +47,8 @@ def follow_up_radar_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, 
             failure = error
     keys_by_output = {key.to_python_identifier(): key for key in context.selected_asset_keys}
     yield from with_table_metadata(
-        events, keys_by_output, radar.warehouse_path, radar.serving_db_path, radar.serving_dir_path
+        events, keys_by_output, warehouse.file, radar.serving_db_path, radar.serving_dir_path
     )
     if failure is not None:
         raise failure
 
-
-def _refuse_blocked_raw_files(instance: dg.DagsterInstance) -> None:
-    """The staging views read raw as it is: while a raw Great Expectations error suite blocks files, no build of
-    any model may run (in the run that loaded them the failed blocking check already stops this step; this also
-    holds for automation, the daily rebuild and a materialization started by hand)."""
-    blocked = blocked_raw_files(instance)
-    if blocked:
-        listed = "; ".join(f"{table}: file_id {', '.join(map(str, ids))}" for table, ids in blocked.items())
-        raise dg.Failure(
-            description=f"raw files blocked by a failed gx_expectations check ({listed}); see the check's metadata",
-            metadata={"blocked_file_ids": dg.MetadataValue.json(blocked)},
-            allow_retries=False,
-        )

@@ -1,15 +1,14 @@
 """One asset per raw table; each source's files load in one step (a file can fill several tables)."""
 
 import dagster as dg
-import duckdb
 
 from expectations.suites import BLOCKING, raw_parameters
-from ingest.loader import FileOutcome, connect, load_source
+from ingest.loader import FileOutcome, connect, load_source, quarantine
 from ingest.schema import RAW_SCHEMA, RAW_TABLES, RawTable
 from orchestration import settings
-from orchestration.lib.gx_checks import GX_CHECK, blocked_file_ids, validate_new_rows
-from orchestration.lib.pools import WAREHOUSE_POOL, retry_if_locked
+from orchestration.lib.gx_checks import GX_CHECK, RawValidation, raw_check_result, validate_new_rows
 from orchestration.lib.radar_settings import RadarSettings
+from orchestration.lib.warehouse import WAREHOUSE_POOL, Warehouse
 
 SOURCE_DESCRIPTIONS = {
     "salesforce": "Salesforce Data Export CSVs from landing/salesforce/ (Lead, Task, User, LeadHistory).",
@@ -53,11 +52,9 @@ def _gx_check_spec(table: RawTable) -> dg.AssetCheckSpec:
     )
 
 
-def _files_to_validate(instance: dg.DagsterInstance, table: RawTable, outcomes: list[FileOutcome]) -> list[int]:
-    """This run's files of the table, and the files its check blocked before."""
-    new = {o.file_id for o in outcomes if table.name in o.tables and o.status != "failed"}
-    blocked = blocked_file_ids(instance, dg.AssetCheckKey(dg.AssetKey([RAW_SCHEMA, table.name]), GX_CHECK))
-    return sorted(new | set(blocked))
+def _new_files(table: RawTable, outcomes: list[FileOutcome]) -> list[int]:
+    """This run's files that put rows (or none) into the table."""
+    return sorted(o.file_id for o in outcomes if table.name in o.tables and o.status != "failed")
 
 
 def _reasons(outcomes: list[FileOutcome]) -> dg.MetadataValue:
@@ -98,6 +95,22 @@ def _files_check(table: RawTable, outcomes: list[FileOutcome]) -> dg.AssetCheckR
     )
 
 
+def _quarantine_failure(validations: list[RawValidation], quarantined: dict[str, list]) -> dg.Failure:
+    """The step's failure, naming each quarantined file, the check and the expectations it failed, and the fix."""
+    lines = []
+    for v in validations:
+        for file_id, path in quarantined.get(v.table.name, []):
+            lines.append(
+                f"{path} (file_id {file_id}) quarantined by {RAW_SCHEMA}/{v.table.name} {GX_CHECK}: {v.reason}. "
+                f"Fix the export and deliver it again, or fix the cause and run `radar reprocess {file_id}`"
+            )
+    return dg.Failure(
+        description="; ".join(lines),
+        metadata={"quarantined_files": dg.MetadataValue.json(quarantined)},
+        allow_retries=False,
+    )
+
+
 def _ingest_asset(source: str) -> dg.AssetsDefinition:
     tables = [t for t in RAW_TABLES if t.source == source]
 
@@ -107,24 +120,24 @@ def _ingest_asset(source: str) -> dg.AssetsDefinition:
         check_specs=[spec for t in tables for spec in (_check_spec(t), _gx_check_spec(t))],
         pool=WAREHOUSE_POOL,
     )
-    def _load(context: dg.AssetExecutionContext, radar: RadarSettings):
-        try:
-            con = connect(radar.warehouse_path)
-        except duckdb.IOException as error:
-            retry_if_locked(error, context)
-            raise
-        try:
+    def _load(context: dg.AssetExecutionContext, radar: RadarSettings, warehouse: Warehouse):
+        validations, quarantined = [], {}
+        with warehouse.connect(context, opener=connect) as con:
             outcomes = load_source(con, radar.landing_path, source)
             context.log.info(f"{source}: {len(outcomes)} new file(s) from {radar.landing_path / source}")
             parameters = raw_parameters(load_time=settings.utc_now())
             for table in tables:
                 count = con.execute(f"select count(*) from {table.qualified}").fetchone()[0]
-                file_ids = _files_to_validate(context.instance, table, outcomes)
+                validation = validate_new_rows(con, table, parameters, _new_files(table, outcomes))
+                if validation.at_fault:
+                    reason = f"{RAW_SCHEMA}/{table.name} {GX_CHECK}: {validation.reason}"
+                    quarantined[table.name] = quarantine(con, validation.at_fault, reason)
+                    validations.append(validation)
                 yield _materialization(table, outcomes, count)
                 yield _files_check(table, outcomes)
-                yield validate_new_rows(con, table, parameters, file_ids)
-        finally:
-            con.close()
+                yield raw_check_result(validation, quarantined.get(table.name, []))
+        if validations:
+            raise _quarantine_failure(validations, quarantined)
 
     _load.__doc__ = SOURCE_DESCRIPTIONS[source]
     return _load

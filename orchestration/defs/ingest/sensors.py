@@ -1,15 +1,19 @@
-"""The landing sensor: each newly arrived, complete file is handed to one ingest run, exactly once."""
+"""The landing sensor: each batch of newly arrived, complete files gets one run that carries the whole path
+(ingest, dbt build and tests, mart checks, measures and alerts, publish), so nothing waits for another run."""
 
 import hashlib
 import json
 import time
+from pathlib import Path
 
 import dagster as dg
 
-from ingest.landing import scan
+from ingest.landing import Scan, scan
 from ingest.schema import RAW_SCHEMA, RAW_TABLES, RawTable
 from orchestration import settings
-from orchestration.defs.jobs import ingest_job
+from orchestration.defs.jobs import DOWNSTREAM_OF_RAW, radar_job
+from orchestration.lib.radar_settings import AS_OF_TAG, format_as_of
+from orchestration.lib.run_liveness import release_dead_runs
 
 
 def _never_loaded(instance: dg.DagsterInstance) -> set[str]:
@@ -22,27 +26,39 @@ def _key(table: RawTable) -> dg.AssetKey:
     return dg.AssetKey([RAW_SCHEMA, table.name])
 
 
-def _run_request(new: list, extra_sources: set[str]) -> dg.RunRequest:
-    shas = sorted(sha for _, sha in new)
-    sources = sorted({landed.source for landed, _ in new} | extra_sources)
+def _run_request(context: dg.SensorEvaluationContext, landing: Path, found: Scan) -> dg.RunRequest:
+    """The batch's sources' ingest and everything below the raw tables. Keyed by the batch's contents and their
+    modification times: a file delivered again under another name adds no run, a file touched again (after
+    `radar reprocess`) does."""
+    if context.repository_def is None:
+        raise dg.DagsterInvariantViolationError("the landing sensor needs its code location's definitions")
+    sources = sorted({landed.source for landed, _ in found.new} | _never_loaded(context.instance))
+    modified = {sha: found.fingerprints[str(landed.path.relative_to(landing))][1] for landed, sha in found.new}
+    stamps = sorted(f"{sha}:{mtime}" for sha, mtime in modified.items())
+    downstream = DOWNSTREAM_OF_RAW.resolve(context.repository_def.asset_graph)
     return dg.RunRequest(
-        run_key=hashlib.sha256("".join(shas).encode()).hexdigest()[:24],
-        asset_selection=[_key(t) for t in RAW_TABLES if t.source in sources],
-        tags={"radar/new_files": str(len(new)), "radar/sources": ",".join(sources)},
+        run_key=hashlib.sha256("".join(stamps).encode()).hexdigest()[:24],
+        asset_selection=[_key(t) for t in RAW_TABLES if t.source in sources] + sorted(downstream),
+        tags={
+            "radar/new_files": str(len(found.new)),
+            "radar/sources": ",".join(sources),
+            AS_OF_TAG: format_as_of(settings.as_of() or settings.utc_now()),
+        },
     )
 
 
-@dg.sensor(job=ingest_job, minimum_interval_seconds=15, default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(job=radar_job, minimum_interval_seconds=15, default_status=dg.DefaultSensorStatus.RUNNING)
 def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
-    """Watches RADAR_LANDING_DIR; one run per batch of new files, keyed by their content hashes."""
-    state = json.loads(context.cursor) if context.cursor else {"fingerprints": {}, "seen": []}
+    """Watches RADAR_LANDING_DIR: one run per batch of new or changed files. Before it asks for a run, it frees
+    the warehouse pool of runs that died holding it, so a killed run cannot block the batch."""
+    for line in release_dead_runs(context.instance):
+        context.log.warning(line)
+    state = json.loads(context.cursor) if context.cursor else {}
     landing = settings.landing_dir()
     # A file changed less than settle_seconds ago may still be being written (for writers that cannot rename).
-    found = scan(landing, state["fingerprints"], set(state["seen"]), time.time(), settings.settle_seconds())
-    cursor = json.dumps(
-        {"fingerprints": found.fingerprints, "seen": sorted({*state["seen"], *(sha for _, sha in found.new)})}
-    )
-    summary = f"{len(found.new)} new, {found.already_seen} seen before, {len(found.settling)} still settling"
+    found = scan(landing, state.get("fingerprints", {}), time.time(), settings.settle_seconds())
+    cursor = json.dumps({"fingerprints": found.fingerprints})
+    summary = f"{len(found.new)} new, {found.unchanged} unchanged, {len(found.settling)} still settling"
     context.log.info(f"{landing}: {summary}")
     for landed in found.settling:
         context.log.info(f"waiting for {landed.path} to settle")
@@ -50,4 +66,4 @@ def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
         return dg.SensorResult(skip_reason=f"no new complete files ({summary})", cursor=cursor)
     for landed, sha in found.new:
         context.log.info(f"new: {landed.path} ({sha[:12]})")
-    return dg.SensorResult(run_requests=[_run_request(found.new, _never_loaded(context.instance))], cursor=cursor)
+    return dg.SensorResult(run_requests=[_run_request(context, landing, found)], cursor=cursor)

@@ -10,8 +10,8 @@ import duckdb
 
 from expectations.suites import MART_SUITES
 from orchestration.lib.gx_checks import GX_CHECK, check_result
-from orchestration.lib.pools import WAREHOUSE_POOL, retry_if_locked
 from orchestration.lib.radar_settings import RadarSettings
+from orchestration.lib.warehouse import WAREHOUSE_POOL, Warehouse
 
 MART_SCHEMA = "marts"
 # The row-by-row expectations of a bigger mart see a seeded sample of this many rows; dbt's tests check every
@@ -40,19 +40,14 @@ def _mart_check(name: str, parameters: Parameters) -> dg.AssetChecksDefinition:
         f"expectations on a sample of {SAMPLE_ROWS:,} rows of a bigger mart).",
         pool=WAREHOUSE_POOL,  # it reads the warehouse: no writer may run meanwhile
     )
-    def _check(context: dg.AssetCheckExecutionContext, radar: RadarSettings) -> dg.AssetCheckResult:
-        try:
-            con = duckdb.connect(str(radar.warehouse_path), read_only=True)
-        except duckdb.IOException as error:
-            retry_if_locked(error, context.op_execution_context)
-            raise
+    def _check(
+        context: dg.AssetCheckExecutionContext, radar: RadarSettings, warehouse: Warehouse
+    ) -> dg.AssetCheckResult:
         from expectations.validate import validate_table  # Great Expectations loads only in the steps that validate
 
-        try:
-            values = parameters(con, radar.resolve_as_of())
+        with warehouse.connect(context, read_only=True) as con:
+            values = parameters(con, radar.resolve_as_of(context))
             result, sampled = validate_table(con, f"{MART_SCHEMA}.{name}", MART_SUITES[name](), values, SAMPLE_ROWS)
-        finally:
-            con.close()
         return check_result(result, key, metadata={"rows_checked_row_by_row": sampled})
 
     return _check

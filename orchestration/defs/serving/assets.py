@@ -8,9 +8,8 @@ from orchestration.defs.alerts.assets import ALERTS
 from orchestration.defs.jobs import SERVING_GROUP
 from orchestration.lib import publish
 from orchestration.lib.dbt_project import ensure_manifest
-from orchestration.lib.pools import WAREHOUSE_POOL, retry_if_locked
 from orchestration.lib.radar_settings import RadarSettings
-from orchestration.lib.translator import FOLLOWS_UPSTREAM
+from orchestration.lib.warehouse import WAREHOUSE_POOL, Warehouse, retry_if_locked
 
 
 @dg.asset(
@@ -20,9 +19,10 @@ from orchestration.lib.translator import FOLLOWS_UPSTREAM
     kinds={"duckdb", "parquet"},
     owners=["team:data-engineering"],
     pool=WAREHOUSE_POOL,  # it reads the warehouse: no writer may run meanwhile
-    automation_condition=FOLLOWS_UPSTREAM,
 )
-def published_marts(context: dg.AssetExecutionContext, radar: RadarSettings) -> dg.MaterializeResult:
+def published_marts(
+    context: dg.AssetExecutionContext, radar: RadarSettings, warehouse: Warehouse
+) -> dg.MaterializeResult:
     """The marts for BI tools, which never open the warehouse: a serving DuckDB file (RADAR_SERVING_DB, schema
     marts, with dbt's descriptions as table and column comments, and schema monitoring with the measure history
     and the alerts) and one Parquet file per table (RADAR_SERVING_DIR), each written under a temporary name and
@@ -30,7 +30,7 @@ def published_marts(context: dg.AssetExecutionContext, radar: RadarSettings) -> 
     """
     docs = publish.mart_docs(ensure_manifest()) + _monitoring_docs()
     try:
-        published = publish.publish(radar.warehouse_path, radar.serving_db_path, radar.serving_dir_path, docs)
+        published = publish.publish(warehouse.file, radar.serving_db_path, radar.serving_dir_path, docs)
     except duckdb.IOException as error:
         retry_if_locked(error, context)
         raise

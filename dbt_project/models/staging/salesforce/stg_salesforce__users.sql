@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('salesforce', 'salesforce_users') }}
+    {{ new_raw_rows(source('salesforce', 'salesforce_users')) }}
 
 ),
 

@@ -1,0 +1,88 @@
+"""The DuckDB warehouse as a Dagster resource: where it is, one way to connect, and the mark a run leaves while
+it may hold the warehouse's writer slot.
+
+DuckDB allows one writing process: every asset that opens the warehouse runs in the `warehouse` pool, whose
+limit the instance's dagster.yaml sets to 1. A run process that dies holding the pool's slot would keep it for
+good; so a run using this resource holds a shared lock on a file of its own (`<DAGSTER_HOME>/radar-runs/
+<run_id>.lock`) while it executes. The kernel drops the lock with the process, which is how `run_liveness`
+tells a dead run from a live one."""
+
+import fcntl
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+import dagster as dg
+import duckdb
+from pydantic import PrivateAttr
+
+from orchestration.lib import run_liveness
+
+WAREHOUSE_POOL = "warehouse"
+
+# A writer outside Dagster (`radar reprocess`, a tool holding the file open) can still hold DuckDB's file
+# lock: a step that meets it waits and tries again, 5, 10, 20, 40, 60 seconds later.
+LOCK_RETRIES = 5
+_LOCK_MESSAGE = "Could not set lock on file"
+Opener = Callable[[Path], duckdb.DuckDBPyConnection]
+
+
+def retry_if_locked(error: Exception, context: dg.OpExecutionContext) -> None:
+    """Turn a DuckDB lock conflict into a Dagster retry with backoff; any other error is left alone."""
+    if _LOCK_MESSAGE in str(error):
+        wait = min(5 * 2**context.retry_number, 60)
+        context.log.warning(f"the warehouse is locked by another process; trying again in {wait}s")
+        raise dg.RetryRequested(max_retries=LOCK_RETRIES, seconds_to_wait=wait) from error
+
+
+def _op_context(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext) -> dg.OpExecutionContext:
+    return context.op_execution_context
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The DuckDB file every layer writes (RADAR_WAREHOUSE, which dbt's profiles.yml reads too)."""
+
+    path: str
+    _liveness: IO | None = PrivateAttr(default=None)
+    _lock_file: Path | None = PrivateAttr(default=None)
+
+    @property
+    def file(self) -> Path:
+        return Path(self.path)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        if context.instance is None or context.run_id is None:
+            return
+        lock = run_liveness.lock_path(context.instance, context.run_id)
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        # Locked under a name of its own first: under its real name the file is never seen unlocked while alive.
+        starting = lock.with_name(f".{lock.name}.{os.getpid()}")
+        self._liveness = open(starting, "a")  # noqa: SIM115 - held until teardown_after_execution
+        fcntl.flock(self._liveness, fcntl.LOCK_SH)
+        os.replace(starting, lock)
+        self._lock_file = lock
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._liveness is not None:
+            self._lock_file.unlink(missing_ok=True)
+            self._liveness.close()
+            self._liveness = None
+
+    @contextmanager
+    def connect(
+        self, context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext, read_only: bool = False,
+        opener: Opener | None = None,
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection (from `opener`, else plain DuckDB), closed on leaving; a lock held by another process
+        becomes a retry of the step."""
+        try:
+            con = opener(self.file) if opener else duckdb.connect(str(self.file), read_only=read_only)
+        except duckdb.IOException as error:
+            retry_if_locked(error, _op_context(context))
+            raise
+        try:
+            yield con
+        finally:
+            con.close()

@@ -28,10 +28,12 @@ class BuildPlan:
     build: bool
     full_refresh: bool
     reason: str
+    last_build_number: int | None = None  # the build whose marts stand when nothing is built
 
 
 @dataclass(frozen=True)
 class _LastBuild:
+    build_number: int
     as_of: datetime
     max_file_id: int
     files_loaded: int
@@ -54,7 +56,7 @@ def project_version(project_dir: Path = DBT_PROJECT_DIR) -> str:
 def _last_build(con: duckdb.DuckDBPyConnection) -> _LastBuild | None:
     try:
         row = con.execute(
-            f"select as_of, max_file_id, files_loaded, project_version from {BUILDS_TABLE} "
+            f"select build_number, as_of, max_file_id, files_loaded, project_version from {BUILDS_TABLE} "
             "order by build_number desc limit 1"
         ).fetchone()
     except duckdb.CatalogException:
@@ -75,6 +77,7 @@ def plan_build(con: duckdb.DuckDBPyConnection, as_of: datetime, version: str) ->
     if files_before < last.files_loaded:
         return BuildPlan(True, True, "a file loaded before was forgotten (radar reprocess): full refresh")
     if max_file_id == last.max_file_id and as_of == last.as_of:
-        return BuildPlan(False, False, f"no new file and the same as-of time ({as_of}): the marts are current")
+        reason = f"no new file and the same as-of time ({as_of}): the marts are current"
+        return BuildPlan(False, False, reason, last.build_number)
     new_files = con.execute("select count(*) from raw._files where file_id > ?", [last.max_file_id]).fetchone()[0]
     return BuildPlan(True, False, f"incremental build: {new_files} new file(s), as-of {last.as_of} -> {as_of}")

@@ -22,6 +22,9 @@ DBT_PROJECT_NAME = "follow_up_radar"
 # The serving file's format: readable by DuckDB 1.0 and later, since BI tools' DuckDB drivers lag the release
 # that writes the warehouse (DuckDB 2 writes a format older releases cannot open unless told otherwise).
 SERVING_STORAGE_VERSION = "v1.0.0"
+# Written last by every publish: which dbt build (intermediate.radar_builds) the published files hold.
+PUBLISHED_RECORD = "_published.json"
+BUILDS_TABLE = "intermediate.radar_builds"
 
 
 @dataclass(frozen=True)
@@ -91,12 +94,40 @@ def publish(warehouse: Path, serving_db: Path, serving_dir: Path, docs: Sequence
             for doc in docs:
                 _copy_parquet(con, doc, temps[parquet[doc.name]])
             row_counts = {doc.name: _count(con, doc) for doc in docs}
+            build = _build_number(con)
             for target, temp in temps.items():
                 replace_durably(temp, target)
         finally:
             for temp in temps.values():
                 remove_temp(temp)
+    _record(serving_dir, build, [serving_db, *parquet.values()])
     return Published(serving_db, parquet, row_counts)
+
+
+def published_build(serving_dir: Path) -> int | None:
+    """The dbt build whose marts the last complete publish wrote (None before one, or for a publish that did not
+    finish: the record is written after every file is in place)."""
+    try:
+        return json.loads((serving_dir / PUBLISHED_RECORD).read_text())["build_number"]
+    except (FileNotFoundError, KeyError, ValueError):
+        return None
+
+
+def _build_number(con: duckdb.DuckDBPyConnection) -> int | None:
+    try:
+        return con.execute(f"select max(build_number) from {BUILDS_TABLE}").fetchone()[0]
+    except duckdb.CatalogException:
+        return None
+
+
+def _record(serving_dir: Path, build: int | None, files: list[Path]) -> None:
+    record = serving_dir / PUBLISHED_RECORD
+    temp = temp_path(record)
+    try:
+        temp.write_text(json.dumps({"build_number": build, "files": [str(f) for f in files]}, indent=1))
+        replace_durably(temp, record)
+    finally:
+        remove_temp(temp)
 
 
 def parquet_path(serving_dir: Path, name: str) -> Path:

@@ -1,20 +1,19 @@
-"""Data arrives, the marts follow: landing sensor -> ingest run -> declarative automation -> dbt, twice."""
+"""Data arrives, the marts follow, one run per batch: the landing sensor's request carries ingest, dbt build
+and tests, the marts' checks, the measures and the publish; a later batch loads only its sources."""
 
 import os
 import shutil
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 import pytest
 
-from ingest.landing import SOURCES
-from ingest.loader import connect, load_source
+from orchestration import settings
 from orchestration.definitions import defs
 from orchestration.defs.ingest.sensors import landing_sensor
 from orchestration.defs.schedules import daily_marts_schedule
-from tests.conftest import HANDMADE_AS_OF, HANDMADE_LANDING, query
-from tests.orchestration.expected_marts import LEAD_AGING
+from tests.conftest import HANDMADE_LANDING, query
 
 pytestmark = pytest.mark.slow
 
@@ -22,6 +21,7 @@ pytestmark = pytest.mark.slow
 LATE_FILES = ["sendgrid/events_2024-03-06.jsonl", "mailbox/ana.mbox", "mailbox/ben.mbox", "mailbox/cara.mbox",
               "mailbox/mia.mbox"]  # fmt: skip
 SETTLED = time.time() - 3600
+BEFORE_MIDNIGHT = datetime(2024, 3, 15, 23, 59, 58)  # after the last hand-made record
 
 
 def _deliver(landing, files):
@@ -32,72 +32,90 @@ def _deliver(landing, files):
         os.utime(target, (SETTLED, SETTLED))
 
 
-def _ingest(definitions, instance, cursor):
-    tick = landing_sensor(dg.build_sensor_context(instance=instance, cursor=cursor))
-    for request in tick.run_requests:
-        job = definitions.resolve_job_def("ingest_job")
-        assert job.execute_in_process(instance=instance, asset_selection=request.asset_selection).success
-    return tick
+def _batch(definitions, instance, cursor):
+    """One sensor tick and the run it asks for, as the daemon would launch it."""
+    tick = landing_sensor(
+        dg.build_sensor_context(instance=instance, cursor=cursor, repository_def=definitions.get_repository_def())
+    )
+    (request,) = tick.run_requests
+    job = definitions.resolve_job_def("radar_job")
+    result = job.execute_in_process(instance=instance, asset_selection=request.asset_selection, tags=request.tags)
+    return tick, result
 
 
-def _automate(definitions, instance, cursor):
-    evaluation = dg.evaluate_automation_conditions(defs=definitions, instance=instance, cursor=cursor)
-    requested = {r.key for r in evaluation.results if r.true_subset.size}
-    if requested:
-        job = definitions.resolve_job_def("daily_marts_job")
-        assert job.execute_in_process(instance=instance, asset_selection=list(requested)).success
-    return evaluation, {key.to_user_string() for key in requested}
+def _materialized(result):
+    return {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
 
 
-def test_files_flow_into_the_marts_and_later_files_rebuild_only_what_they_affect(tmp_path, monkeypatch, instance):
+def _checked(result):
+    return {(e.asset_key.to_user_string(), e.check_name) for e in result.get_asset_check_evaluations()}
+
+
+class _Clock:
+    """A clock that moves on an hour each time it is read: a run that straddles midnight, and then some."""
+
+    def __init__(self, start: datetime):
+        self.now = start - timedelta(hours=1)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(hours=1)
+        return self.now
+
+
+def test_each_batch_is_one_run_of_the_whole_path_at_one_as_of(tmp_path, monkeypatch, instance):
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
     monkeypatch.setenv("RADAR_LANDING_DIR", str(landing))
     monkeypatch.setenv("RADAR_WAREHOUSE", str(warehouse))
-    monkeypatch.setenv("RADAR_AS_OF", HANDMADE_AS_OF)
+    monkeypatch.setenv("RADAR_SERVING_DB", str(tmp_path / "serving.duckdb"))
+    monkeypatch.delenv("RADAR_AS_OF", raising=False)
+    monkeypatch.setattr(settings, "utc_now", _Clock(BEFORE_MIDNIGHT))
     definitions = defs()
     everything = [str(p.relative_to(HANDMADE_LANDING)) for p in HANDMADE_LANDING.rglob("*") if p.is_file()]
 
-    # Before any file: only the mapping seeds build; the tick after that builds nothing (nothing to read).
-    cursor, seeds = _automate(definitions, instance, None)
-    assert seeds == {"staging/lead_status_mapping", "staging/call_disposition_mapping"}
-    cursor, idle = _automate(definitions, instance, cursor.cursor)
-    assert idle == set()
-
     _deliver(landing, [f for f in everything if f not in LATE_FILES])
-    first_tick = _ingest(definitions, instance, None)
-    cursor, first_built = _automate(definitions, instance, cursor.cursor)
-    cursor, settled = _automate(definitions, instance, cursor.cursor)
+    first_tick, first = _batch(definitions, instance, None)
 
-    raw_tables = {k.to_user_string() for k in first_tick.run_requests[0].asset_selection}
-    assert "raw/mailbox_messages" in raw_tables, "a source without files yet still gets its (empty) raw tables"
-    assert {"marts/lead_aging", "marts/follow_up_coverage_daily", "staging/stg_mailbox__messages"} <= first_built
-    assert settled == set(), "nothing changed upstream, so nothing rebuilds"
-    assert len(query(warehouse, "select * from marts.lead_aging")) == 9
+    assert first.success
+    assert "raw/mailbox_messages" in _materialized(first), "a source without files yet still gets its raw tables"
+    assert {"marts/lead_aging", "monitoring/alerts", "serving/published_marts"} <= _materialized(first)
+    assert {("marts/lead_aging", "gx_expectations"), ("marts/follow_up_coverage_daily", "gx_expectations"),
+            ("marts/lead_aging", "unique_lead_aging_lead_id")} <= _checked(first), "the marts' checks ran"
+    # The as-of was fixed when the sensor asked for the run; every step read it, however late the clock ran.
+    assert query(warehouse, "select as_of from marts.metric_parameters") == [{"as_of": BEFORE_MIDNIGHT}]
+    assert query(warehouse, "select distinct as_of from monitoring.measure_history") == [{"as_of": BEFORE_MIDNIGHT}]
+    assert query(tmp_path / "serving.duckdb", "select as_of from marts.metric_parameters") == [
+        {"as_of": BEFORE_MIDNIGHT}
+    ]
 
     _deliver(landing, LATE_FILES)
-    second_tick = _ingest(definitions, instance, first_tick.cursor)
-    _, second_built = _automate(definitions, instance, cursor.cursor)
+    _, second = _batch(definitions, instance, first_tick.cursor)
 
-    assert {k.to_user_string() for k in second_tick.run_requests[0].asset_selection} == {
-        "raw/sendgrid_events", "raw/mailbox_messages", "raw/mailbox_recipients"
-    }
-    assert {"staging/stg_sendgrid__events", "staging/stg_mailbox__messages", "marts/lead_aging"} <= second_built
-    assert not any(key.startswith("staging/stg_salesforce") for key in second_built), second_built
+    assert second.success
+    raw = {k for k in _materialized(second) if k.startswith("raw/")}
+    assert raw == {"raw/sendgrid_events", "raw/mailbox_messages", "raw/mailbox_recipients"}
+    assert {"marts/lead_aging", "serving/published_marts"} <= _materialized(second)
     assert len(query(warehouse, "select * from raw._files")) == len(everything)
-    aging = query(warehouse, "select * from marts.lead_aging order by lead_id")
-    assert {r["lead_id"]: r for r in aging} == {r["lead_id"]: r for r in LEAD_AGING}
+    staged = query(warehouse, "select count(*) as n from staging.stg_mailbox__messages")
+    assert staged[0]["n"] > 0, "the late mailbox exports reached the models in the same run"
 
 
-def test_the_daily_schedule_rebuilds_the_marts_as_of_midnight(radar_env, instance):
+def test_the_daily_schedule_rebuilds_and_checks_the_marts_as_of_midnight(radar_env, instance):
+    from ingest.landing import SOURCES
+    from ingest.loader import connect, load_source
+
     con = connect(radar_env.warehouse)
     for source in SOURCES:
         load_source(con, radar_env.landing, source)
     con.close()
     scheduled = datetime(2024, 3, 13, 0, 15, tzinfo=UTC)
-    request = daily_marts_schedule(dg.build_schedule_context(scheduled_execution_time=scheduled))
+    request = daily_marts_schedule(dg.build_schedule_context(instance=instance, scheduled_execution_time=scheduled))
     job = defs().resolve_job_def("daily_marts_job")
 
-    assert job.execute_in_process(run_config=request.run_config, instance=instance).success
+    result = job.execute_in_process(instance=instance, tags=request.tags)
+
+    assert result.success
     assert query(radar_env.warehouse, "select as_of from marts.metric_parameters") == [
         {"as_of": datetime(2024, 3, 13)}
     ]
+    assert ("marts/lead_aging", "gx_expectations") in _checked(result)
+    assert "serving/published_marts" in _materialized(result)

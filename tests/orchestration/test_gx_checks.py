@@ -9,7 +9,7 @@ import pandas as pd
 from expectations.validate import ERROR, WARN, FailedExpectation, SuiteResult
 from ingest.schema import SALESFORCE_LEADS, create_statements
 from orchestration.lib import gx_checks
-from orchestration.lib.gx_checks import BLOCKED_FILES, GX_CHECK, check_result, validate_new_rows
+from orchestration.lib.gx_checks import GX_CHECK, QUARANTINED, check_result, raw_check_result, validate_new_rows
 from tests.expectations.conftest import RAW_PARAMETERS
 
 KEY = dg.AssetKey(["raw", "salesforce_leads"])
@@ -56,13 +56,19 @@ def _warehouse(leads: pd.DataFrame, file_id: int) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _validated(con: duckdb.DuckDBPyConnection, parameters: dict, file_ids: list[int]):
+    """The validation and its check result (quarantining nothing: the ledger is not part of this test)."""
+    validation = validate_new_rows(con, SALESFORCE_LEADS, parameters, file_ids)
+    return validation, raw_check_result(validation, [])
+
+
 def test_no_new_rows_pass_without_running_the_suite():
     con = _warehouse(_leads(), 3)
-    result = validate_new_rows(con, SALESFORCE_LEADS, {}, [])
+    validation, result = _validated(con, {}, [])
     assert result.passed
     assert result.metadata["rows_validated"].value == 0
     assert result.metadata["failed_expectations"].value == "no new rows"
-    assert result.metadata[BLOCKED_FILES].value == []
+    assert validation.at_fault == [] and result.metadata[QUARANTINED].value == []
 
 
 def _leads(rows: int = 1, **values) -> pd.DataFrame:
@@ -73,31 +79,42 @@ def _leads(rows: int = 1, **values) -> pd.DataFrame:
     return pd.DataFrame([{**row, **values}] * rows)
 
 
-def test_an_error_failure_blocks_the_files_it_validated():
+def test_an_error_failure_names_the_file_at_fault_and_the_reason():
     con = _warehouse(_leads(OwnerId="Ana Diligent"), 3)
-    result = validate_new_rows(con, SALESFORCE_LEADS, RAW_PARAMETERS, [3, 4])
+    clean = _leads(2, Id="00Q000000000002AAA").assign(_file_id=4, _row_number=[1, 2])  # noqa: F841
+    con.execute(f"insert into {SALESFORCE_LEADS.qualified} by name select * from clean")
+    validation, result = _validated(con, RAW_PARAMETERS, [3, 4])
     assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)
     assert "`Ana Diligent`" in result.metadata["failed_expectations"].value
-    assert (result.metadata["file_ids"].value, result.metadata[BLOCKED_FILES].value) == ([3, 4], [3, 4])
+    assert result.metadata["file_ids"].value == [3, 4]
+    assert validation.at_fault == [3], "the clean file validated with it is not at fault"
+    assert validation.reason == "expect_column_values_to_match_regex on OwnerId: 1 unexpected (e.g. 'Ana Diligent')"
 
 
-def test_a_warning_blocks_no_file():
+def test_the_check_lists_the_files_it_quarantined():
+    con = _warehouse(_leads(OwnerId="Ana Diligent"), 3)
+    validation = validate_new_rows(con, SALESFORCE_LEADS, RAW_PARAMETERS, [3])
+    result = raw_check_result(validation, [(3, "/landing/salesforce/Lead.csv")])
+    assert result.metadata[QUARANTINED].value == [{"file_id": 3, "path": "/landing/salesforce/Lead.csv"}]
+
+
+def test_a_warning_puts_no_file_at_fault():
     con = _warehouse(_leads(Email="nobody"), 3)
-    result = validate_new_rows(con, SALESFORCE_LEADS, RAW_PARAMETERS, [3])
+    validation, result = _validated(con, RAW_PARAMETERS, [3])
     assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.WARN)
-    assert result.metadata[BLOCKED_FILES].value == []
+    assert validation.at_fault == [] and validation.reason == ""
 
 
 def test_rows_of_other_files_are_not_validated():
     con = _warehouse(_leads(OwnerId="Ana Diligent"), 2)
-    result = validate_new_rows(con, SALESFORCE_LEADS, RAW_PARAMETERS, [3])
+    _, result = _validated(con, RAW_PARAMETERS, [3])
     assert result.passed and result.metadata["rows_validated"].value == 0
 
 
 def test_new_rows_are_validated_a_chunk_at_a_time_and_the_counts_add_up(monkeypatch):
     monkeypatch.setattr(gx_checks, "VALIDATION_CHUNK_VECTORS", 1)  # 2,048 rows a chunk
     con = _warehouse(_leads(5000, Email="nobody"), 3)
-    result = validate_new_rows(con, SALESFORCE_LEADS, RAW_PARAMETERS, [3])
+    _, result = _validated(con, RAW_PARAMETERS, [3])
     [failure] = result.metadata["failures"].value
     assert (failure["column"], failure["unexpected_count"], len(failure["samples"])) == ("Email", 5000, 5)
     assert result.metadata["rows_validated"].value == 5000
@@ -105,13 +122,13 @@ def test_new_rows_are_validated_a_chunk_at_a_time_and_the_counts_add_up(monkeypa
 
 def test_a_big_load_is_sampled_but_every_files_head_is_validated(monkeypatch):
     """Above SAMPLE_ROWS new rows GX sees every file's first rows and an even spread of the rest: a file spoilt by
-    its exporter (here a shifted OwnerId in all its rows) is still caught and blocks."""
+    its exporter (here a shifted OwnerId in all its rows) is still caught, and it alone is at fault."""
     monkeypatch.setattr(gx_checks, "SAMPLE_ROWS", 1_000)
     con = _warehouse(_leads(20_000), 3)
     shifted = _leads(300, OwnerId="Ana Diligent").assign(_file_id=4, _row_number=range(1, 301))  # noqa: F841
     con.execute(f"insert into {SALESFORCE_LEADS.qualified} by name select * from shifted")
-    result = validate_new_rows(con, SALESFORCE_LEADS, RAW_PARAMETERS, [3, 4])
+    validation, result = _validated(con, RAW_PARAMETERS, [3, 4])
     assert result.metadata["new_rows"].value == 20_300 and result.metadata["sampled"].value is True
     assert 1_000 < result.metadata["rows_validated"].value < 2_000
     assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)
-    assert result.metadata[BLOCKED_FILES].value == [3, 4]
+    assert validation.at_fault == [4]

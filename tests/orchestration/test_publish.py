@@ -204,21 +204,6 @@ def test_a_reader_holding_the_serving_file_blocks_no_run_and_then_sees_the_new_v
     }
 
 
-def test_automation_publishes_in_the_tick_that_rebuilds_the_marts():
-    definitions = defs()
-    upstream = [k for k in definitions.resolve_asset_graph().get_all_asset_keys() if k != PUBLISHED]
-    with dg.instance_for_test() as instance:
-        for key in upstream:
-            instance.report_runless_asset_event(dg.AssetMaterialization(key))
-        quiet = dg.evaluate_automation_conditions(defs=definitions, instance=instance)
-        instance.report_runless_asset_event(dg.AssetMaterialization(["intermediate", "int_lead_follow_up_spells"]))
-        rebuild = dg.evaluate_automation_conditions(defs=definitions, instance=instance, cursor=quiet.cursor)
-
-    requested = lambda evaluation: {r.key.to_user_string() for r in evaluation.results if r.true_subset.size}  # noqa: E731
-    assert "serving/published_marts" not in requested(quiet)
-    assert {"marts/follow_up_coverage_daily", "serving/published_marts"} <= requested(rebuild)
-
-
 def test_a_publish_failing_midway_leaves_the_previous_files(first_run, module_radar_env, tmp_path, monkeypatch):
     serving_db, serving_dir, previous = _previous_version(module_radar_env.warehouse, tmp_path)
     temps_at_failure = []

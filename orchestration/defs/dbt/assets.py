@@ -6,10 +6,13 @@ watermark; a run of a selection (automation after one source's files) is not, so
 the last recorded one again: replacing whole leads and days, doing work twice is harmless. Files quarantined
 by a raw check stay out of staging (macro new_raw_rows), so they never stop a build."""
 
+from collections.abc import Iterator
+from graphlib import TopologicalSorter
+
 import dagster as dg
 from dagster_dbt import DagsterDbtCliRuntimeError, DbtCliResource, dbt_assets
 
-from orchestration.lib import dbt_builds
+from orchestration.lib import dbt_builds, publish
 from orchestration.lib.dbt_project import DBT_PROJECT, build_environment, ensure_manifest, run_folder
 from orchestration.lib.radar_settings import RadarSettings
 from orchestration.lib.table_metadata import with_table_metadata
@@ -36,6 +39,12 @@ def follow_up_radar_dbt(
         plan = dbt_builds.plan_build(con, as_of, version)
     context.log.info(f"dbt as of {as_of:%Y-%m-%d %H:%M:%S} UTC: {plan.reason}")
     if not plan.build:
+        if publish.published_build(radar.serving_dir_path) == plan.last_build_number:
+            return
+        # The last build's marts never reached the serving files (its run died after dbt): they go on to the
+        # checks, the measures and the publish as they are.
+        context.log.info("the last build was not published: passing its models on to the checks and the publish")
+        yield from _unchanged(context)
         return
     args = ["build", "--exclude", "test_type:unit", *(["--full-refresh"] if plan.full_refresh else [])]
     events, failure = [], None
@@ -52,3 +61,11 @@ def follow_up_radar_dbt(
     if failure is not None:
         raise failure
 
+
+def _unchanged(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
+    """A materialization marked not rebuilt for each selected model, in dependency order (Dagster's rule)."""
+    selected = context.selected_asset_keys
+    deps = context.assets_def.asset_deps
+    order = TopologicalSorter({key: deps.get(key, set()) & selected for key in selected}).static_order()
+    for key in order:
+        yield dg.MaterializeResult(asset_key=key, metadata={"rebuilt": False})

@@ -1,13 +1,14 @@
-"""The DuckDB warehouse as a Dagster resource: where it is, one way to connect, and the mark a run leaves while
-it may hold the warehouse's writer slot.
+"""The DuckDB warehouse as a Dagster resource: where it is, one way to connect, its concurrency pool, and the
+mark a run leaves while it may hold the pool's slot.
 
-DuckDB allows one writing process: every asset that opens the warehouse runs in the `warehouse` pool, whose
-limit the instance's dagster.yaml sets to 1. A run process that dies holding the pool's slot would keep it for
-good; so a run using this resource holds a shared lock on a file of its own (`<DAGSTER_HOME>/radar-runs/
-<run_id>.lock`) while it executes. The kernel drops the lock with the process, which is how `run_liveness`
-tells a dead run from a live one."""
+DuckDB allows one writing process: every asset that opens the warehouse runs in its pool (`warehouse-<hash of
+the path>`), whose limit the instance's dagster.yaml sets to 1. A run process that dies holding the slot would
+keep it for good; so a run using this resource holds a shared lock on a file of its own (`<DAGSTER_HOME>/
+radar-runs/<run_id>.lock`) while it executes. The kernel drops the lock with the process, which is how
+`run_liveness` tells a dead run from a live one."""
 
 import fcntl
+import hashlib
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,9 +19,17 @@ import dagster as dg
 import duckdb
 from pydantic import PrivateAttr
 
+from orchestration import settings
 from orchestration.lib import run_liveness
 
-WAREHOUSE_POOL = "warehouse"
+
+def pool_for(warehouse: Path) -> str:
+    """The concurrency pool of one warehouse file (the instance gives every pool the limit 1): runs on another
+    warehouse, sharing the Dagster instance, never wait for this one's."""
+    return f"warehouse-{hashlib.sha256(str(warehouse).encode()).hexdigest()[:8]}"
+
+
+WAREHOUSE_POOL = pool_for(settings.warehouse_path())
 
 # A writer outside Dagster (`radar reprocess`, a tool holding the file open) can still hold DuckDB's file
 # lock: a step that meets it waits and tries again, 5, 10, 20, 40, 60 seconds later.

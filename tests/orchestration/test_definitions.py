@@ -9,6 +9,7 @@ import dagster as dg
 
 from ingest.schema import RAW_TABLES
 from orchestration.definitions import defs
+from orchestration.lib.warehouse import WAREHOUSE_POOL
 
 SNAPSHOT = Path(__file__).parent / "graph_snapshot.txt"
 
@@ -66,7 +67,7 @@ def test_groups_kinds_and_descriptions():
 def test_every_warehouse_writer_is_in_the_one_writer_pool():
     graph = _graph()
     for key in graph.get_all_asset_keys():
-        assert graph.get(key).pools == {"warehouse"}, key
+        assert graph.get(key).pools == {WAREHOUSE_POOL}, key
 
 
 def test_graph_snapshot():
@@ -129,7 +130,18 @@ def test_checks_that_read_the_warehouse_are_in_the_one_writer_pool():
     assert {key.asset_key.to_user_string() for c in checks for key in c.check_keys} == {
         "marts/lead_aging", "marts/follow_up_coverage_daily"
     }
-    assert all(c.node_def.pool == "warehouse" for c in checks)
+    assert all(c.node_def.pool == WAREHOUSE_POOL for c in checks)
+
+
+def test_each_warehouse_has_a_pool_of_its_own():
+    """Runs on two warehouses sharing one Dagster instance do not queue behind each other."""
+    code = "from orchestration.lib.warehouse import WAREHOUSE_POOL; print(WAREHOUSE_POOL)"
+    pools = [
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120,
+                       env={**os.environ, "RADAR_WAREHOUSE": f"/data/{name}.duckdb"}).stdout.strip()
+        for name in ("a", "b", "a")
+    ]
+    assert pools[0] == pools[2] != pools[1] and all(p.startswith("warehouse-") for p in pools)
 
 
 def test_loading_the_definitions_does_not_import_great_expectations():

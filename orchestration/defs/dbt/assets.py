@@ -30,7 +30,8 @@ def follow_up_radar_dbt(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, radar: RadarSettings, warehouse: Warehouse
 ):
     """Seeds, staging, intermediate and marts in one `dbt build` at the run's as-of time, skipped when no file
-    arrived and the as-of time did not move since the last build.
+    arrived and the as-of time did not move since the last build (and then the steps after it are skipped too,
+    unless the last build was never published).
 
     dbt unit tests check the SQL, not the data: they run in the test suite, not in every pipeline run.
     """

@@ -5,6 +5,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -22,6 +23,8 @@ DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 _SOURCES = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+# A run folder untouched this long belongs to a dbt invocation that was killed (a build takes minutes at most).
+ABANDONED_AFTER_SECONDS = 6 * 3600
 
 
 class RadarDbtCliResource(DbtCliResource):
@@ -69,14 +72,23 @@ def run_folder() -> Iterator[Path]:
     removed after. dagster-dbt starts it from the project's parse state; the state dbt leaves is handed back, so
     the next invocation parses only what changed (dbt parses whole again when the warehouse path differs)."""
     target = Path(DBT_PROJECT.target_path)
-    (target / "runs").mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix="build-", dir=target / "runs"))
+    runs = target / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(runs, time.time() - ABANDONED_AFTER_SECONDS)
+    folder = Path(tempfile.mkdtemp(prefix="build-", dir=runs))
     try:
         yield folder
         if (folder / PARTIAL_PARSE_FILE).exists():
             os.replace(folder / PARTIAL_PARSE_FILE, target / PARTIAL_PARSE_FILE)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_abandoned(runs: Path, before: float) -> None:
+    """The folders of invocations whose process was killed (nothing else leaves one behind)."""
+    for folder in runs.glob("build-*"):
+        if folder.stat().st_mtime < before:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager

@@ -1,5 +1,6 @@
 """When a run builds nothing, builds incrementally, or refreshes everything: against the last recorded build."""
 
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -86,3 +87,17 @@ def test_the_project_version_follows_the_models_but_not_the_unit_tests(tmp_path)
     assert project_version(project) == before
     (project / "models" / "a.sql").write_text("select 2")
     assert project_version(project) != before
+
+
+def test_run_folders_left_by_killed_invocations_are_removed(tmp_path):
+    from orchestration.lib.dbt_project import _remove_abandoned
+
+    old, recent, other = tmp_path / "build-old", tmp_path / "build-recent", tmp_path / "keep-me"
+    for folder in (old, recent, other):
+        (folder / "run").mkdir(parents=True)
+    os.utime(old, (1_000, 1_000))
+    os.utime(other, (1_000, 1_000))
+
+    _remove_abandoned(tmp_path, before=2_000)
+
+    assert not old.exists() and recent.exists() and other.exists()

@@ -1,52 +1,66 @@
-"""Files that readers see whole or not at all: written under a temporary name beside the target, made durable,
-then renamed over it (a rename within one folder is atomic). Temp names are hidden (`.NAME.PID-RANDOM.tmp`), so
-no glob for the real files (`*.parquet`, `*.duckdb`) ever matches one.
+"""A set of files that readers see whole, all from one version, or not at all.
+
+Each version is written into a folder of its own under `.versions/`, made durable, and then one symbolic link,
+`current`, is switched to it (a rename of a link within one folder is atomic). Every path a reader opens is a
+link through `current` (`<table>.parquet -> current/<table>.parquet`), so whichever files a reader opens after
+the switch come from the new version, and whatever it opened before keeps reading the old one.
 """
 
 import os
-import re
+import shutil
+import tempfile
 import uuid
 from pathlib import Path
 
-_TEMP_NAME = re.compile(r"\.(\d+)-[0-9a-f]+\.tmp")
+VERSIONS = ".versions"
+CURRENT = "current"
 
 
-def temp_path(target: Path) -> Path:
-    """A new hidden name beside the target, tagged with this process's id."""
-    return target.with_name(f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+def new_version(folder: Path, label: str) -> Path:
+    """An empty, unpublished version folder (named after `label`, made unique)."""
+    versions = folder / VERSIONS
+    versions.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{label}-", dir=versions))
 
 
-def replace_durably(temp: Path, target: Path) -> None:
-    """Make the complete temp file durable, then swap it in for the target in one step."""
-    with open(temp, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(temp, target)
-    directory = os.open(target.parent, os.O_RDONLY)
+def current_version(folder: Path) -> Path | None:
+    """The version folder `current` points to, if any."""
+    link = folder / CURRENT
+    return (folder / os.readlink(link)).resolve() if link.is_symlink() else None
+
+
+def switch_to(folder: Path, version: Path) -> None:
+    """Make the complete version durable, point `current` at it in one step, and remove the versions older than
+    the one it replaces (those of killed publishes too): a reader may still hold the replaced one open."""
+    _sync_tree(version)
+    replaced = current_version(folder)
+    link_durably(folder / CURRENT, os.path.relpath(version, folder))
+    for old in (folder / VERSIONS).iterdir():
+        if old.resolve() not in (version.resolve(), replaced):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def link_durably(path: Path, target: str) -> None:
+    """Make `path` a symbolic link to `target` (replacing a file or link there in one step), unless it is one."""
+    if path.is_symlink() and os.readlink(path) == target:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.link")
+    os.symlink(target, temp)
+    os.replace(temp, path)
+    _sync_folder(path.parent)
+
+
+def _sync_tree(version: Path) -> None:
+    for file in version.iterdir():
+        with open(file, "rb") as handle:
+            os.fsync(handle.fileno())
+    _sync_folder(version)
+
+
+def _sync_folder(folder: Path) -> None:
+    directory = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(directory)
     finally:
         os.close(directory)
-
-
-def remove_temp(temp: Path) -> None:
-    """Remove a temp file that was not renamed, and the write-ahead log DuckDB may have left beside it."""
-    temp.unlink(missing_ok=True)
-    temp.with_name(temp.name + ".wal").unlink(missing_ok=True)
-
-
-def sweep_leftovers(target: Path) -> None:
-    """Remove the target's temp files left by a process that was killed before it could clean up."""
-    for leftover in target.parent.glob(f".{target.name}.*.tmp*"):
-        match = _TEMP_NAME.search(leftover.name)
-        if match and not _alive(int(match.group(1))):
-            leftover.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass  # alive, run by another user
-    return True

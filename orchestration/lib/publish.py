@@ -1,12 +1,16 @@
 """The marts published for BI tools, so that readers never hold the warehouse open.
 
-Each publish copies the marts from the warehouse (opened read-only) into a serving DuckDB file and one Parquet
-file per mart, all written under temporary names beside their targets and renamed into place only when every
-one is complete: a reader sees the previous or the new version of a file, never a partial one. A reader holding
-the old serving file keeps reading it undisturbed; reopening it gives the new version. Knows nothing of Dagster.
+Each publish copies the marts from the warehouse (opened read-only) into a new version folder: a serving
+DuckDB file, one Parquet file per mart and a record of the dbt build they hold. Only when all are complete does
+one pointer switch to it (lib/atomic_files.py), and the paths readers open (RADAR_SERVING_DB, RADAR_SERVING_DIR/
+<table>.parquet, _published.json) are links through that pointer: a reader sees one version of the whole set,
+the previous or the new, never a mix and never a partial file. A reader holding the old serving file keeps
+reading it undisturbed; reopening it gives the new version. Knows nothing of Dagster.
 """
 
 import json
+import os
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.lib.atomic_files import remove_temp, replace_durably, sweep_leftovers, temp_path
+from orchestration.lib.atomic_files import CURRENT, link_durably, new_version, switch_to
 
 MART_SCHEMA = "marts"
 MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "metric_parameters")
@@ -22,8 +26,9 @@ DBT_PROJECT_NAME = "follow_up_radar"
 # The serving file's format: readable by DuckDB 1.0 and later, since BI tools' DuckDB drivers lag the release
 # that writes the warehouse (DuckDB 2 writes a format older releases cannot open unless told otherwise).
 SERVING_STORAGE_VERSION = "v1.0.0"
-# Written last by every publish: which dbt build (intermediate.radar_builds) the published files hold.
+# In every published version: which dbt build (intermediate.radar_builds) its files hold.
 PUBLISHED_RECORD = "_published.json"
+SERVING_FILE = "serving.duckdb"  # the serving file's name inside a version folder
 BUILDS_TABLE = "intermediate.radar_builds"
 
 
@@ -78,35 +83,31 @@ def mart_docs(manifest: Path, names: Sequence[str] = MARTS) -> list[MartDoc]:
 
 
 def publish(warehouse: Path, serving_db: Path, serving_dir: Path, docs: Sequence[MartDoc]) -> Published:
-    """Copy the marts (and the monitoring tables, once they exist) into a new serving file and Parquet files,
-    then rename each into place."""
+    """Copy the marts (and the monitoring tables, once they exist) into a new version of the published set, then
+    switch the readers' paths to it at once."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         present = set(con.execute("select table_schema, table_name from information_schema.tables").fetchall())
         docs = [doc for doc in docs if doc.schema == MART_SCHEMA or (doc.schema, doc.name) in present]
-        parquet = {doc.name: parquet_path(serving_dir, doc.name) for doc in docs}
-        targets = [serving_db, *parquet.values()]
-        for target in targets:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            sweep_leftovers(target)
-        temps = {target: temp_path(target) for target in targets}
+        build = _build_number(con)
+        version = new_version(serving_dir, f"build-{build or 0:06d}")
         try:
-            _build_serving_db(con, temps[serving_db], docs)
+            _build_serving_db(con, version / SERVING_FILE, docs)
             for doc in docs:
-                _copy_parquet(con, doc, temps[parquet[doc.name]])
+                _copy_parquet(con, doc, version / f"{doc.name}.parquet")
             row_counts = {doc.name: _count(con, doc) for doc in docs}
-            build = _build_number(con)
-            for target, temp in temps.items():
-                replace_durably(temp, target)
-        finally:
-            for temp in temps.values():
-                remove_temp(temp)
-    _record(serving_dir, build, [serving_db, *parquet.values()])
-    return Published(serving_db, parquet, row_counts)
+            (version / PUBLISHED_RECORD).write_text(json.dumps({"build_number": build}))
+        except BaseException:
+            shutil.rmtree(version, ignore_errors=True)
+            raise
+    switch_to(serving_dir, version)
+    for name in [*(f"{doc.name}.parquet" for doc in docs), PUBLISHED_RECORD]:
+        link_durably(serving_dir / name, f"{CURRENT}/{name}")
+    link_durably(serving_db, os.path.relpath(serving_dir / CURRENT / SERVING_FILE, serving_db.parent))
+    return Published(serving_db, {doc.name: parquet_path(serving_dir, doc.name) for doc in docs}, row_counts)
 
 
 def published_build(serving_dir: Path) -> int | None:
-    """The dbt build whose marts the last complete publish wrote (None before one, or for a publish that did not
-    finish: the record is written after every file is in place)."""
+    """The dbt build whose marts the published set holds (None before the first publish)."""
     try:
         return json.loads((serving_dir / PUBLISHED_RECORD).read_text())["build_number"]
     except (FileNotFoundError, KeyError, ValueError):
@@ -118,16 +119,6 @@ def _build_number(con: duckdb.DuckDBPyConnection) -> int | None:
         return con.execute(f"select max(build_number) from {BUILDS_TABLE}").fetchone()[0]
     except duckdb.CatalogException:
         return None
-
-
-def _record(serving_dir: Path, build: int | None, files: list[Path]) -> None:
-    record = serving_dir / PUBLISHED_RECORD
-    temp = temp_path(record)
-    try:
-        temp.write_text(json.dumps({"build_number": build, "files": [str(f) for f in files]}, indent=1))
-        replace_durably(temp, record)
-    finally:
-        remove_temp(temp)
 
 
 def parquet_path(serving_dir: Path, name: str) -> Path:

@@ -1,59 +1,55 @@
-"""Temp files beside their targets: hidden from readers' globs, renamed whole, swept once their writer is gone."""
+"""Versions of a file set behind one pointer: readers' paths switch together, old versions go, links are
+replaced in one step."""
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
-from orchestration.lib.atomic_files import remove_temp, replace_durably, sweep_leftovers, temp_path
+from orchestration.lib.atomic_files import current_version, link_durably, new_version, switch_to
 
 
-def _dead_pid() -> int:
-    done = subprocess.Popen([sys.executable, "-c", "pass"])
-    done.wait()
-    return done.pid
+def _version(folder: Path, label: str, content: str) -> Path:
+    version = new_version(folder, label)
+    for name in ("a.parquet", "b.parquet"):
+        (version / name).write_text(f"{content} {name}")
+    return version
 
 
-def test_temp_names_are_hidden_beside_the_target_and_never_match_its_glob(tmp_path: Path):
-    target = tmp_path / "lead_aging.parquet"
-    temp = temp_path(target)
-    temp.write_bytes(b"partial")
+def test_a_new_version_is_invisible_until_the_switch(tmp_path: Path):
+    version = _version(tmp_path, "build-000001", "one")
 
-    assert temp.parent == tmp_path and temp.name.startswith(".lead_aging.parquet.") and temp.suffix == ".tmp"
-    assert temp != temp_path(target)
+    assert current_version(tmp_path) is None
+    assert version.parent == tmp_path / ".versions" and version.name.startswith("build-000001-")
     assert list(tmp_path.glob("*.parquet")) == []
 
 
-def test_replace_durably_swaps_the_whole_file_in(tmp_path: Path):
-    target = tmp_path / "serving.duckdb"
-    target.write_bytes(b"old")
-    temp = temp_path(target)
-    temp.write_bytes(b"new")
+def test_the_switch_moves_every_linked_path_at_once_and_keeps_only_the_replaced_version(tmp_path: Path):
+    first, killed = _version(tmp_path, "b1", "one"), _version(tmp_path, "b2", "half")
+    switch_to(tmp_path, first)
+    for name in ("a.parquet", "b.parquet"):
+        link_durably(tmp_path / name, f"current/{name}")
+    before = [(tmp_path / n).read_text() for n in ("a.parquet", "b.parquet")]
+    held = open(tmp_path / "a.parquet")  # a reader holding the old version open  # noqa: SIM115
 
-    replace_durably(temp, target)
+    second = _version(tmp_path, "b3", "two")
+    switch_to(tmp_path, second)
 
-    assert target.read_bytes() == b"new" and not temp.exists()
-
-
-def test_remove_temp_also_removes_its_write_ahead_log(tmp_path: Path):
-    temp = temp_path(tmp_path / "serving.duckdb")
-    temp.write_bytes(b"x")
-    temp.with_name(temp.name + ".wal").write_bytes(b"y")
-
-    remove_temp(temp)
-
-    assert list(tmp_path.iterdir()) == []
+    assert before == ["one a.parquet", "one b.parquet"]
+    assert [(tmp_path / n).read_text() for n in ("a.parquet", "b.parquet")] == ["two a.parquet", "two b.parquet"]
+    assert held.read() == "one a.parquet", "the reader keeps its version"
+    held.close()
+    assert current_version(tmp_path) == second.resolve()
+    assert sorted(p.name for p in (tmp_path / ".versions").iterdir()) == sorted([first.name, second.name])
+    assert not killed.exists(), "an unpublished folder (a killed publish's) is removed"
 
 
-def test_sweep_removes_only_leftovers_of_processes_that_are_gone(tmp_path: Path):
-    target = tmp_path / "serving.duckdb"
-    target.write_bytes(b"real")
-    dead = tmp_path / f".serving.duckdb.{_dead_pid()}-0badf00d.tmp"
-    live = tmp_path / f".serving.duckdb.{os.getpid()}-0badf00d.tmp"
-    other = tmp_path / f".other.duckdb.{_dead_pid()}-0badf00d.tmp"
-    for path in (dead, dead.with_name(dead.name + ".wal"), live, other):
-        path.write_bytes(b"temp")
+def test_link_durably_replaces_a_file_with_a_link_and_leaves_a_right_link_alone(tmp_path: Path):
+    path = tmp_path / "serving.duckdb"
+    path.write_text("a file from before versions")
 
-    sweep_leftovers(target)
+    link_durably(path, "serving/current/serving.duckdb")
+    inode = os.lstat(path).st_ino
+    link_durably(path, "serving/current/serving.duckdb")
 
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, live.name, other.name])
+    assert path.is_symlink() and os.readlink(path) == "serving/current/serving.duckdb"
+    assert os.lstat(path).st_ino == inode
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["serving.duckdb"]

@@ -3,7 +3,7 @@ the publish, then run again. The new run frees the slot the dead one held, compl
 uninterrupted run gives and one published version of every file.
 
 The kill points are deterministic: the child wraps one pipeline function so that it kills itself there (two
-seconds into the dbt build; after the second file of the publish was renamed into place)."""
+seconds into the dbt build; after the publish wrote its second Parquet file)."""
 
 import os
 import shutil
@@ -43,15 +43,15 @@ if sys.argv[1] == "dbt":
 
     dbt_assets.build_environment = dying_environment
 else:
-    real_replace, renamed = publish.replace_durably, []
+    real_copy, copied = publish._copy_parquet, []
 
-    def dying_replace(temp, target):
-        real_replace(temp, target)
-        renamed.append(target)
-        if len(renamed) == 2:
+    def dying_copy(con, doc, path):
+        real_copy(con, doc, path)
+        copied.append(path)
+        if len(copied) == 2:
             die()
 
-    publish.replace_durably = dying_replace
+    publish._copy_parquet = dying_copy
 cli.main(["run"])
 """
 

@@ -86,8 +86,13 @@ def _counts(db: Path) -> dict[str, int]:
 
 
 def _digests(serving_db: Path, serving_dir: Path) -> dict[str, str]:
-    files = [serving_db, *sorted(serving_dir.iterdir())]
+    """What a reader opening the published paths gets."""
+    files = [serving_db, *sorted(serving_dir.glob("*.parquet")), serving_dir / publish.PUBLISHED_RECORD]
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def _versions(serving_dir: Path) -> list[str]:
+    return sorted(p.name for p in (serving_dir / ".versions").iterdir())
 
 
 def _canonical_type(con: duckdb.DuckDBPyConnection, declared: str) -> str:
@@ -115,7 +120,18 @@ def test_each_run_publishes_the_marts_with_row_counts_paths_and_a_preview(first_
     tables = (*MARTS, *MONITORING)
     assert metadata["parquet_files"] == {m: str(serving_dir / f"{m}.parquet") for m in tables}
     assert "| 2024-03-12 12:00:00 | 2024-03-11 | 60% (3/5 due leads covered) | 3 | 7 |" in metadata["preview"]
-    assert sorted(p.name for p in serving_dir.iterdir()) == sorted(f"{m}.parquet" for m in tables)
+    visible = sorted(p.name for p in serving_dir.iterdir() if not p.name.startswith("."))
+    assert visible == sorted([*(f"{m}.parquet" for m in tables), "_published.json", "current"])
+
+
+def test_every_published_path_reads_through_the_one_pointer(first_run, module_radar_env):
+    """Switching `current` switches every file at once: a reader sees one version of the whole set."""
+    serving_db, serving_dir = _paths(module_radar_env.warehouse.parent)
+    current = (serving_dir / "current").resolve()
+    assert current.parent.name == ".versions" and current.name.startswith("build-")
+    for path in [serving_db, *serving_dir.glob("*.parquet"), serving_dir / "_published.json"]:
+        assert path.is_symlink() and path.resolve().parent == current, path
+    assert json.loads((serving_dir / "_published.json").read_text()) == {"build_number": 1}
 
 
 def test_the_measure_history_and_alerts_are_published_with_descriptions(first_run, module_radar_env):
@@ -132,7 +148,6 @@ def test_the_measure_history_and_alerts_are_published_with_descriptions(first_ru
             "and scope_type = 'company' and day = '2024-03-11'"
         ).fetchall()
     assert coverage == [("ok",)]
-    assert not list(serving_db.parent.glob(".*.tmp*")), "no temporary file is left behind"
 
 
 def test_published_tables_keep_the_dbt_contracts_and_their_descriptions(first_run, module_radar_env):
@@ -156,7 +171,9 @@ def test_published_tables_keep_the_dbt_contracts_and_their_descriptions(first_ru
             assert published == declared, mart
             assert table_comment == node["description"].strip() and table_comment, mart
             assert all(comment for _, _, comment in published), mart
-        [(tags,)] = con.execute("select tags from duckdb_databases() where path = ?", [str(serving_db)]).fetchall()
+        [(tags,)] = con.execute(
+            "select tags from duckdb_databases() where database_name = current_database()"
+        ).fetchall()
         assert tags["storage_version"] == "v1.0.0+", "BI tools' DuckDB 1.x drivers can open it"
 
 
@@ -204,39 +221,36 @@ def test_a_reader_holding_the_serving_file_blocks_no_run_and_then_sees_the_new_v
     }
 
 
-def test_a_publish_failing_midway_leaves_the_previous_files(first_run, module_radar_env, tmp_path, monkeypatch):
+def test_a_publish_failing_midway_leaves_the_previous_set(first_run, module_radar_env, tmp_path, monkeypatch):
     serving_db, serving_dir, previous = _previous_version(module_radar_env.warehouse, tmp_path)
-    temps_at_failure = []
+    versions_before = _versions(serving_dir)
     copy_parquet = publish._copy_parquet
 
     def copy_then_fail(con, name, path):
         copy_parquet(con, name, path)
-        temps_at_failure.extend(p.name for p in tmp_path.rglob(".*.tmp"))
         raise OSError("disk full")
 
     monkeypatch.setattr(publish, "_copy_parquet", copy_then_fail)
     with pytest.raises(OSError, match="disk full"):
         publish.publish(module_radar_env.warehouse, serving_db, serving_dir, publish.mart_docs(ensure_manifest()))
 
-    assert any(name.startswith(".serving.duckdb.") for name in temps_at_failure)
-    assert any(name.startswith(".lead_aging.parquet.") for name in temps_at_failure)
     assert _digests(serving_db, serving_dir) == previous
-    assert not list(tmp_path.rglob(".*.tmp*")), "the failed publish removes its temporary files"
+    assert _versions(serving_dir) == versions_before, "the failed publish removes its version folder"
 
 
-def test_a_publish_killed_midway_leaves_the_previous_files_and_the_next_publish_sweeps_its_temp(
+def test_a_publish_killed_midway_leaves_the_previous_set_and_the_next_publish_removes_its_folder(
     first_run, module_radar_env, tmp_path
 ):
     serving_db, serving_dir, previous = _previous_version(module_radar_env.warehouse, tmp_path)
+    published = (serving_dir / "current").resolve().name
     args = [module_radar_env.warehouse, serving_db, serving_dir, ensure_manifest()]
     killed = subprocess.run([sys.executable, "-c", KILLED_PUBLISH, *map(str, args)], capture_output=True, timeout=60)
 
     assert killed.returncode == -9, killed.stderr
-    leftovers = [p.name for p in tmp_path.glob(".serving.duckdb.*.tmp*")]
-    assert leftovers, "the killed publish had begun writing its temporary serving file"
+    assert len(_versions(serving_dir)) == 2, "the killed publish had begun its version folder"
     assert _digests(serving_db, serving_dir) == previous
-    assert [p.name for p in tmp_path.glob("*.duckdb")] == ["serving.duckdb"]
     assert _counts(serving_db) == _counts(module_radar_env.warehouse)
 
     publish.publish(module_radar_env.warehouse, serving_db, serving_dir, publish.mart_docs(ensure_manifest()))
-    assert not list(tmp_path.rglob(".*.tmp*")), "the next publish removes the killed one's leftovers"
+    newest = (serving_dir / "current").resolve().name
+    assert _versions(serving_dir) == sorted([published, newest]), "the killed one's folder is gone, the replaced kept"

@@ -1,4 +1,4 @@
-"""The marts published for BI tools: a serving DuckDB file and Parquet files, replaced whole after every build."""
+"""The marts published for BI tools: a serving DuckDB file and Parquet files, one version of the set per build."""
 
 import dagster as dg
 import duckdb
@@ -25,8 +25,8 @@ def published_marts(
 ) -> dg.MaterializeResult:
     """The marts for BI tools, which never open the warehouse: a serving DuckDB file (RADAR_SERVING_DB, schema
     marts, with dbt's descriptions as table and column comments, and schema monitoring with the measure history
-    and the alerts) and one Parquet file per table (RADAR_SERVING_DIR), each written under a temporary name and
-    renamed into place.
+    and the alerts) and one Parquet file per table (RADAR_SERVING_DIR), written as a new version of the set and
+    switched to at once (lib/publish.py).
     """
     docs = publish.mart_docs(ensure_manifest()) + _monitoring_docs()
     try:

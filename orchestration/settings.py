@@ -28,13 +28,14 @@ def warehouse_path() -> Path:
 
 
 def serving_db_path() -> Path:
-    """The DuckDB file BI tools open (read-only); replaced whole by every publish of the marts."""
-    return Path(os.environ.get("RADAR_SERVING_DB") or warehouse_path().parent / SERVING_DB_NAME).resolve()
+    """The DuckDB file BI tools open (read-only): a link that every publish switches to its new version (made
+    absolute, never resolved: the resolved path would pin one version)."""
+    return Path(os.path.abspath(os.environ.get("RADAR_SERVING_DB") or warehouse_path().parent / SERVING_DB_NAME))
 
 
 def serving_dir() -> Path:
-    """The folder of the published Parquet files, one per mart."""
-    return Path(os.environ.get("RADAR_SERVING_DIR") or warehouse_path().parent / SERVING_DIR_NAME).resolve()
+    """The folder of the published Parquet files, one per mart (links into the current version)."""
+    return Path(os.path.abspath(os.environ.get("RADAR_SERVING_DIR") or warehouse_path().parent / SERVING_DIR_NAME))
 
 
 def settle_seconds() -> float:

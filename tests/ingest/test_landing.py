@@ -75,23 +75,22 @@ def test_scan_hands_each_content_on_once_and_waits_for_recent_files(tmp_path: Pa
     monkeypatch.setattr(landing, "_sha256", lambda p: hashed.append(p.name) or real_sha(p))
     now = time.time()
 
-    waiting = landing.scan(tmp_path, {}, set(), now=now, settle_seconds=60)
-    first = landing.scan(tmp_path, {}, set(), now=now + 120, settle_seconds=60)
-    seen = {sha for _, sha in first.new}
-    second = landing.scan(tmp_path, first.fingerprints, seen, now=now + 240, settle_seconds=60)
+    waiting = landing.scan(tmp_path, {}, now=now, settle_seconds=60)
+    first = landing.scan(tmp_path, {}, now=now + 120, settle_seconds=60)
+    second = landing.scan(tmp_path, first.fingerprints, now=now + 240, settle_seconds=60)
 
     assert [f.path.name for f in waiting.settling] == ["Lead_1.csv", "ana.mbox"] and waiting.new == []
     assert sorted(f.path.name for f, _ in first.new) == ["Lead_1.csv", "ana.mbox"]
-    assert second.new == [] and second.already_seen == 2
+    assert second.new == [] and second.unchanged == 2
     assert sorted(hashed) == ["Lead_1.csv", "ana.mbox"], "an unchanged file is not hashed again"
 
 
 def test_fingerprints_keep_only_the_files_still_there(tmp_path: Path):
     _touch(tmp_path, "salesforce/Lead_1.csv", "salesforce/Lead_2.csv")
     now = time.time() + 120
-    first = landing.scan(tmp_path, {}, set(), now=now, settle_seconds=60)
+    first = landing.scan(tmp_path, {}, now=now, settle_seconds=60)
     (tmp_path / "salesforce" / "Lead_1.csv").unlink()  # archived after loading
-    second = landing.scan(tmp_path, first.fingerprints, {sha for _, sha in first.new}, now=now, settle_seconds=60)
-    assert [Path(p).name for p in first.fingerprints] == ["Lead_1.csv", "Lead_2.csv"]
-    assert [Path(p).name for p in second.fingerprints] == ["Lead_2.csv"]
-    assert second.new == [] and second.already_seen == 1
+    second = landing.scan(tmp_path, first.fingerprints, now=now, settle_seconds=60)
+    assert list(first.fingerprints) == ["salesforce/Lead_1.csv", "salesforce/Lead_2.csv"]
+    assert list(second.fingerprints) == ["salesforce/Lead_2.csv"]
+    assert second.new == [] and second.unchanged == 1

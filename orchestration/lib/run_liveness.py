@@ -51,12 +51,14 @@ def release_dead_runs(instance: dg.DagsterInstance) -> list[str]:
     return said
 
 
-def wait_for_writer(instance: dg.DagsterInstance, pool: str, say, every_seconds: float = 5.0) -> None:
-    """Wait, saying so every few seconds, while live runs hold the pool (those that died are released first).
-    Interruptible: a plain sleep, so SIGINT and SIGTERM stop the waiting process at once."""
+def wait_for_writer(
+    instance: dg.DagsterInstance, pool: str, say, every_seconds: float = 5.0, run_id: str | None = None
+) -> None:
+    """Wait, saying so every few seconds, while live runs other than `run_id` hold the pool (those that died are
+    released first). Interruptible: a plain sleep, so SIGINT and SIGTERM stop the waiting process at once."""
     for line in release_dead_runs(instance):
         say(line)
-    while holders := instance.event_log_storage.get_concurrency_info(pool).active_run_ids:
+    while holders := instance.event_log_storage.get_concurrency_info(pool).active_run_ids - {run_id}:
         say(f"waiting for the warehouse: held by run(s) {', '.join(sorted(holders))}")
         time.sleep(every_seconds)
         for line in release_dead_runs(instance):

@@ -72,6 +72,9 @@ class Warehouse(dg.ConfigurableResource):
         fcntl.flock(self._liveness, fcntl.LOCK_SH)
         os.replace(starting, lock)
         self._lock_file = lock
+        # A run queued behind another says so in its log until the writer is free (Dagster's own wait for a
+        # pool slot speaks every five minutes).
+        run_liveness.wait_for_writer(context.instance, WAREHOUSE_POOL, context.log.info, run_id=context.run_id)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._liveness is not None:

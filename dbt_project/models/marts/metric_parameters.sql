@@ -1,5 +1,5 @@
 -- The as-of time and metric parameters the marts of this build were computed with (one row). It depends
--- on the marts so that every rebuild of them (automation included) records its as-of time.
+-- on the marts so that every rebuild of them (the daily rebuild included) records its as-of time.
 -- depends_on: {{ ref('lead_aging') }}
 -- depends_on: {{ ref('follow_up_coverage_daily') }}
 with

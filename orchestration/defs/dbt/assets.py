@@ -2,7 +2,7 @@
 models reading only what changed (see lib/dbt_builds.py for when there is nothing to build, or everything).
 
 A run of the whole project (radar_job, the daily rebuild) is recorded by dbt and moves the incremental models'
-watermark; a run of a selection (automation after one source's files) is not, so the next whole run reads from
+watermark; a run of a selection (models materialized by hand) is not, so the next whole run reads from
 the last recorded one again: replacing whole leads and days, doing work twice is harmless. Files quarantined
 by a raw check stay out of staging (macro new_raw_rows), so they never stop a build."""
 

@@ -1,5 +1,5 @@
-"""Great Expectations suites on the headline marts. The checks have no automation condition of their own, so
-they run with the marts' materialization wherever it happens: radar_job, the daily rebuild and automation."""
+"""Great Expectations suites on the headline marts. The checks run with the marts' materialization wherever it
+happens: radar_job (the landing sensor's runs and `radar run`), the daily rebuild, a materialization by hand."""
 
 from collections.abc import Callable
 from datetime import datetime

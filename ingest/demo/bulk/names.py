@@ -1,39 +1,25 @@
 """Fixed pools for people, companies and teams, so the output depends only on the seed."""
 
+from ingest.demo import names as demo
+from ingest.demo.names import LEAD_FIRST as LEAD_FIRST  # the bulk generator reads every pool from here
+from ingest.demo.names import LEAD_LAST as LEAD_LAST
+
 
 def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
+# The demo generator's pools, extended for the bigger sizes (its names first, so both agree where they overlap).
 # ASCII only: a rep's login and address are built from the name (60 x 45 names cover the 2,200 users of L).
-REP_FIRST = _words(
-    "Ana Ben Chloe Dev Elena Farid Grace Hugo Ines Jonas Keiko Liam Maya Noah Olivia Priya Quinn Rosa Sam Tara "
+REP_FIRST = demo.REP_FIRST + _words(
     "Umar Vera Wes Xena Yara Zane Aiden Bella Caleb Dina Ethan Fiona Gavin Hana Ian Jade Kofi Lena Milo Nora "
     "Owen Pia Reza Sofia Theo Uma Vik Willa Yusuf Zara Arlo Beth Cyrus Dora Emil Faye Gil Hiro Ivy Joel"
 )
-REP_LAST = _words(
-    "Ruiz Okafor Lindqvist Patel Moreau Haddad Kim Novak Silva Weber Tanaka Byrne Costa Fischer Ibrahim "
-    "Larsen Mendez Nakamura Ortiz Quist Reyes Sato Varga Walsh Yilmaz Zielinski Abbott Bishop Chowdhury Doyle "
-    "Engel Foster Gallo Hale Ishikawa Jovanovic Kaplan Lowe Marsh Nolan Osei Price Rahman Shaw Tran"
+REP_LAST = demo.REP_LAST + _words(
+    "Reyes Sato Varga Walsh Yilmaz Zielinski Abbott Bishop Chowdhury Doyle Engel Foster Gallo Hale Ishikawa "
+    "Jovanovic Kaplan Lowe Marsh Nolan Osei Price Rahman Shaw Tran"
 )
-LEAD_FIRST = _words(
-    "Aaron Abigail Adrian Aisha Alex Alice Amir Andrea Anton Beatriz Bruno Carla Carlos Chen Claire Daniel "
-    "Diana Dmitri Elif Emma Erik Fatima Felix Gabriel Hannah Helena Ivan Jack James Jana Javier John Julia "
-    "Karim Kate Laura Leon Lucas Lucy Marco Maria Mark Martin Mei Michael Nadia Nina Omar Oscar Paula Peter "
-    "Rachel Rafael Ravi Sara Sofia Stefan Thomas Valeria Victor Yusuf Zoe José Zoë Björn Chloé"
-)
-LEAD_LAST = _words(
-    "Adams Alvarez Anderson Baker Becker Brown Campbell Carter Clark Cohen Collins Davies Dubois Evans "
-    "Fernandez Fischer Garcia Green Hall Hansen Harris Hughes Jensen Johnson Jones Kaur Keller Khan King "
-    "Klein Kowalski Lee Lewis Lopez Martin Meyer Miller Moore Murphy Nguyen Nielsen Parker Perez Reed "
-    "Roberts Rossi Schmidt Scott Singh Smith Taylor Thompson Turner Walker Wang White Wilson Wright Young "
-    "Zhang Müller Núñez Søndergaard"
-)
-COMPANY_HEAD = _words(
-    "Northwind Bluefin Ironbridge Redwood Silverline Brightpath Cobalt Evergreen Granite Harbor Keystone "
-    "Lakeside Maple Orbit Pinnacle Quarry Riverbend Summit Tidewater Vantage Westfield Alder Beacon Cedar "
-    "Driftwood Falcon Horizon Juniper Meridian Oakridge Aspen Bramble Copper Delta Ember Fjord Glacier Heron"
-)
+COMPANY_HEAD = demo.COMPANY_HEAD + _words("Aspen Bramble Copper Delta Ember Fjord Glacier Heron")
 # (company name tail, Industry; blank for the tails no one filled in)
 COMPANY_TAIL = (
     ("Logistics", "Transportation"), ("Freight", "Transportation"), ("Supply", "Transportation"),

@@ -13,8 +13,8 @@ import pytest
 from ingest import files, loader
 from ingest.landing import SOURCES, LandedFile
 from ingest.schema import FILE_INDEX, FILES, RAW_SCHEMA
+from tests.ingest.fixture_landing import copy_fixtures
 
-FIXTURES = Path(__file__).parents[1] / "fixtures" / "ingest"
 LANDING = {
     "salesforce": ["Lead_2024-03-05.csv", "User.csv"],
     "mailbox": ["plain.mbox", "not_an_mbox.mbox"],
@@ -24,12 +24,7 @@ LANDING = {
 
 @pytest.fixture
 def landing(tmp_path: Path) -> Path:
-    root = tmp_path / "landing"
-    for source, names in LANDING.items():
-        (root / source).mkdir(parents=True)
-        for name in names:
-            shutil.copy(FIXTURES / source / name, root / source / name)
-    return root
+    return copy_fixtures(tmp_path / "landing", LANDING)
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from ingest import loader
 from ingest.landing import SOURCES, LandedFile
 from ingest.records import ParsedFile
 from ingest.schema import FILES, RAW_SCHEMA, RAW_TABLES, REJECTED_ROWS
+from tests.ingest.fixture_landing import copy_fixtures
 
-FIXTURES = Path(__file__).parents[1] / "fixtures" / "ingest"
 LANDING = {
     "salesforce": [
         "Lead_2024-03-05.csv", "Lead_bad_rows.csv", "Task_2024-03-05.csv", "User.csv", "LeadHistory_2024-03-05.csv",
@@ -52,11 +52,7 @@ EXPECTED_RAW_ROWS = {
 
 @pytest.fixture
 def landing(tmp_path: Path) -> Path:
-    root = tmp_path / "landing"
-    for source, names in LANDING.items():
-        (root / source).mkdir(parents=True)
-        for name in names:
-            shutil.copy(FIXTURES / source / name, root / source / name)
+    root = copy_fixtures(tmp_path / "landing", LANDING)
     (root / "salesforce" / "Opportunity_2024-03-05.csv").write_text("Id,Name\n006A,Big deal\n")
     return root
 

@@ -98,18 +98,9 @@ def _assert_one_published_version(env: dict[str, str]) -> None:
     con.close()
 
 
-def test_a_run_killed_during_the_dbt_build_blocks_nothing(env):
-    _killed(env, "dbt")
-
-    done = _run(env)
-
-    assert "died while it held the warehouse: marked failed" in done.stdout
-    _assert_marts_as_uninterrupted(Path(env["RADAR_WAREHOUSE"]))
-    _assert_one_published_version(env)
-
-
-def test_a_run_killed_midway_through_the_publish_blocks_nothing(env):
-    _killed(env, "publish")
+@pytest.mark.parametrize("point", ["dbt", "publish"], ids=["during-the-dbt-build", "midway-through-the-publish"])
+def test_a_killed_run_blocks_nothing(env, point):
+    _killed(env, point)
 
     done = _run(env)
 

@@ -57,3 +57,15 @@ def test_the_sensors_leave_a_run_to_the_process_that_alerts_for_it(monkeypatch: 
         monkeypatch.setenv("RADAR_ALERT_WEBHOOK_URL", hook.url)
         _run_and_sense(instance, fail=True, tags={ALERTED_TAG: "true"})
     assert hook.accepted == []
+
+
+def test_a_hand_started_materialization_is_paged_under_a_name_on_call_can_read():
+    from datetime import datetime
+
+    from orchestration.alerting.evaluate import AlertSettings
+    from orchestration.alerting.notification import FIRING
+    from orchestration.alerting.run_alerts import run_notification
+
+    page = run_notification(FIRING, "__ASSET_JOB", "r1", datetime(2024, 3, 12), AlertSettings.from_env(), "x: failed")
+    assert page.scope == "assets_materialized_by_hand" and "__ASSET_JOB" not in page.summary
+    assert page.dedup_key == "follow-up-radar/pipeline_run/job/assets_materialized_by_hand"

@@ -22,9 +22,7 @@ def _is_dead(instance: dg.DagsterInstance, run_id: str) -> bool:
     try:
         with open(path) as lock:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except FileNotFoundError:
-        return False
-    except BlockingIOError:
+    except (FileNotFoundError, BlockingIOError):
         return False
     return True
 

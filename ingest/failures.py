@@ -12,10 +12,26 @@ from ingest.records import Batch, FileRejected, Staged
 # DuckDB errors caused by a file's values rather than by the database: the file fails, the others go on.
 DATA_ERRORS = (duckdb.ConversionException, duckdb.OutOfRangeException, duckdb.InvalidInputException)
 ENVIRONMENT_ERRORS = (duckdb.IOException, duckdb.OutOfMemoryException, duckdb.InterruptException)
+# What the warehouse itself raises when it cannot take a file's rows: the machine's trouble, not the file's
+# (DuckDB reports a commit that could not write its log, on a full disk say, as a transaction error).
+WAREHOUSE_ERRORS = (*ENVIRONMENT_ERRORS, duckdb.TransactionException, duckdb.FatalException)
 
 
 class ParserDefect(Exception):
     """A reader failed on a file in a way it did not foresee (args[0] is its exception)."""
+
+
+class WarehouseWriteFailed(Exception):
+    """The warehouse could not take a file (a full disk, no memory left, an interrupt): the run stops, since no
+    other file could be written either, and nothing of the file is kept."""
+
+    def __init__(self, paths: list[str], cause: Exception):
+        first_line = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
+        super().__init__(
+            f"{', '.join(paths)}: the warehouse could not be written ({first_line}); nothing of "
+            f"{'this file' if len(paths) == 1 else 'these files'} was kept. Free the space (or memory) and run "
+            "again: the file loads whole then."
+        )
 
 
 class FileChanged(Exception):

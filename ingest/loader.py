@@ -6,7 +6,7 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -92,12 +92,15 @@ def _insert_rejections(con: duckdb.DuckDBPyConnection, rejections: list[Rejectio
 
 @contextmanager
 def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Commit, or roll back and raise what went wrong (a commit that failed has already ended the transaction:
+    DuckDB then refuses the rollback, and that refusal must not hide the cause)."""
     con.begin()
     try:
         yield
         con.commit()
     except BaseException:
-        con.rollback()
+        with suppress(duckdb.TransactionException):
+            con.rollback()
         raise
 
 
@@ -108,6 +111,15 @@ class _Landed:
     landed: LandedFile
     stat: os.stat_result
     scan: files.FileScan
+
+
+@contextmanager
+def _writing(written: Iterable[_Landed]) -> Iterator[None]:
+    """The warehouse's own failures while files are written, as one error naming them."""
+    try:
+        yield
+    except failures.WAREHOUSE_ERRORS as exc:
+        raise failures.WarehouseWriteFailed([str(f.landed.path) for f in written], exc) from exc
 
 
 def _record(con: duckdb.DuckDBPyConnection, entries: list[tuple[_Landed, FileOutcome]]) -> None:
@@ -206,12 +218,13 @@ def _logged(outcome: FileOutcome) -> FileOutcome:
 
 def _load_alone(con: duckdb.DuckDBPyConnection, file: _Landed, earlier: int | None) -> FileOutcome | None:
     """Load one hashed file, `earlier` being the file_id its content was delivered as before, if it was."""
-    if earlier is not None:
-        with _transaction(con):
-            _index(con, [(file, earlier)])
-        return None
     try:
-        return _logged(_load(con, file, _next_file_id(con)))
+        with _writing([file]):
+            if earlier is not None:
+                with _transaction(con):
+                    _index(con, [(file, earlier)])
+                return None
+            return _logged(_load(con, file, _next_file_id(con)))
     except failures.FileChanged:
         log.warning("%s changed while it was being loaded: nothing kept, the next run reads it again", file.landed.path)
         return None
@@ -255,7 +268,8 @@ def _load_segment(con: duckdb.DuckDBPyConnection, segment: list[tuple[_Landed, i
     first = _next_file_id(con)
     ids = {member: first + k for k, (_, member) in enumerate(segment)}
     try:
-        outcomes = _write_group(con, segment, group, ids)
+        with _writing(file for file, _ in segment):
+            outcomes = _write_group(con, segment, group, ids)
     except (FileRejected, failures.ParserDefect, failures.FileChanged, *failures.DATA_ERRORS) as exc:
         log.info("%d files written together failed (%s); each loads alone", len(segment), exc)
         return [_load_alone(con, file, None) for file, _ in segment]

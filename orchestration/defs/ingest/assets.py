@@ -3,6 +3,7 @@
 import dagster as dg
 
 from expectations.suites import BLOCKING, raw_parameters
+from ingest.failures import WarehouseWriteFailed
 from ingest.loader import FileOutcome, connect, load_source, quarantine
 from ingest.schema import RAW_SCHEMA, RAW_TABLES, RawTable
 from orchestration import settings
@@ -123,7 +124,10 @@ def _ingest_asset(source: str) -> dg.AssetsDefinition:
     def _load(context: dg.AssetExecutionContext, radar: RadarSettings, warehouse: Warehouse):
         validations, quarantined = [], {}
         with warehouse.connect(context, opener=connect) as con:
-            outcomes = load_source(con, radar.landing_path, source)
+            try:
+                outcomes = load_source(con, radar.landing_path, source)
+            except WarehouseWriteFailed as exc:  # a full disk: the step's message names the file, no retry
+                raise dg.Failure(description=str(exc), allow_retries=False) from exc
             context.log.info(f"{source}: {len(outcomes)} new file(s) from {radar.landing_path / source}")
             parameters = raw_parameters(load_time=settings.utc_now())
             for table in tables:

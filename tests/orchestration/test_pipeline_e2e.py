@@ -1,15 +1,20 @@
 """The whole graph through Dagster on the hand-made landing set, compared with hand-computed marts."""
 
+import re
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from orchestration import settings
 from orchestration.runner import run_pipeline
 from tests.conftest import query
 from tests.orchestration.expected_marts import FOLLOW_UP_COVERAGE_DAILY, LEAD_AGING
 
 pytestmark = pytest.mark.slow
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 
 RAW_COUNTS = """
     select 'leads' as t, count(*) as n from raw.salesforce_leads union all
@@ -164,3 +169,37 @@ def test_the_gx_suites_pass_on_the_marts_after_the_build(first_run):
         "marts/lead_aging": (True, 9),
         "marts/follow_up_coverage_daily": (True, 32),
     }
+
+
+def _published_texts(serving_db: Path, serving_dir: Path) -> dict[str, list[str]]:
+    """Every value of every published table (serving.duckdb and the Parquet files) as text, by table."""
+    texts: dict[str, list[str]] = {}
+    con = duckdb.connect(str(serving_db), read_only=True)
+    try:
+        tables = con.execute("select table_schema, table_name from information_schema.tables").fetchall()
+        sources = [(f"{s}.{t}", f'"{s}"."{t}"') for s, t in tables]
+        sources += [(p.name, f"read_parquet('{p}')") for p in sorted(serving_dir.glob("*.parquet"))]
+        for name, relation in sources:
+            rows = con.sql(f"select * from {relation}").fetchall()
+            texts[name] = [str(value) for row in rows for value in row if value is not None]
+    finally:
+        con.close()
+    texts["_published.json"] = [(serving_dir / "_published.json").read_text()]
+    return texts
+
+
+def test_the_published_files_hold_no_email_address_or_message_body(first_run, module_radar_env):
+    bodies = [r["body_text"] for r in query(module_radar_env.warehouse, "select body_text from raw.mailbox_messages")
+              if r["body_text"] and len(r["body_text"].strip()) > 12]
+    assert bodies, "the fixture's messages have bodies to look for"
+    texts = _published_texts(settings.serving_db_path(), settings.serving_dir())
+    assert {"marts.lead_aging", "lead_aging.parquet"} <= set(texts)
+    for name, values in texts.items():
+        assert not [v for v in values if EMAIL.search(v)], f"{name} publishes an email address"
+        assert not [v for v in values for body in bodies if body.strip() in v], f"{name} publishes a message body"
+
+
+def test_staging_exposes_no_message_body(first_run, module_radar_env):
+    columns = query(module_radar_env.warehouse, "select column_name from information_schema.columns "
+                    "where table_schema in ('staging', 'intermediate', 'marts')")
+    assert "body_text" not in {c["column_name"] for c in columns}

@@ -36,9 +36,8 @@ final as (
         lower(trim(from_address)) as from_email,
         from_name,
 
-        -- content
+        -- content (the body stays in raw: no model reads it)
         subject,
-        body_text,
 
         -- timestamps
         sent_at,

@@ -5,8 +5,10 @@ import argparse
 import os
 import sys
 from datetime import UTC
+from importlib.metadata import version
 from pathlib import Path
 
+from ingest.demo.api import DEFAULT_DAYS, DEFAULT_LEADS, DEFAULT_REPS
 from orchestration import settings
 
 DEMO_END_FILE = ".demo-end"
@@ -24,8 +26,9 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"radar demo: {out} already holds landing files; demo data goes into an empty folder", file=sys.stderr)
         return 2
     end = settings.parse_as_of(args.end) if args.end else settings.utc_now()
-    sizes = {name: getattr(args, name) for name in ("leads", "reps", "days") if getattr(args, name) is not None}
-    result = write_demo(out, seed=args.seed, end=end.replace(tzinfo=UTC), **sizes)
+    result = write_demo(
+        out, leads=args.leads, reps=args.reps, days=args.days, seed=args.seed, end=end.replace(tzinfo=UTC)
+    )
     (out / DEMO_END_FILE).write_text(f"{end:%Y-%m-%dT%H:%M:%S}\n")
     print(f"wrote {len(result.files)} demo files into {out} (period ending {end:%Y-%m-%d %H:%M:%S} UTC)")
     return 0
@@ -74,8 +77,13 @@ def _reprocess(args: argparse.Namespace) -> int:
 
     if args.warehouse:
         os.environ["RADAR_WAREHOUSE"] = args.warehouse
+    warehouse = settings.warehouse_path()
+    if not warehouse.is_file():
+        print(f"radar reprocess: no warehouse at {warehouse} (nothing was loaded there; check --warehouse or "
+              "RADAR_WAREHOUSE)", file=sys.stderr)
+        return 2
     try:
-        con = connect(settings.warehouse_path())
+        con = connect(warehouse)
     except duckdb.IOException as exc:
         print(f"radar reprocess: the warehouse is busy (a run is writing?): {exc}", file=sys.stderr)
         return 1
@@ -115,7 +123,7 @@ def _dashboard(args: argparse.Namespace) -> int:
         os.environ["RADAR_SERVING_DB"] = args.serving_db
     path = settings.serving_db_path()
     if not path.is_file():
-        print(f"radar dashboard: {path} does not exist yet (run `make run` first); the page says so until it does")
+        print(f"radar dashboard: {path} does not exist yet (`radar run` publishes it); the page says so until it does")
     print(f"Follow-up Radar dashboard on http://{args.host}:{args.port}/ reading {path}")
     serve(path, host=args.host, port=args.port)
     return 0
@@ -163,54 +171,80 @@ def _alerts_test(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="radar", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions as written, and every option's default in its help (unless it has none to show)."""
 
-    demo = commands.add_parser("demo", help="write seeded demo source files into a landing folder")
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if action.default in (None, False, argparse.SUPPRESS) or "%(default)" in text or not action.option_strings:
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+def _command(commands, name: str, summary: str, description: str = "") -> argparse.ArgumentParser:
+    return commands.add_parser(
+        name, help=summary, description=f"{summary[0].upper()}{summary[1:]}.{' ' + description if description else ''}",
+        formatter_class=_HelpFormatter,
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="radar", description=__doc__, formatter_class=_HelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version('follow-up-radar')}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = _command(commands, "demo", "write seeded demo source files into a landing folder",
+                    "The same seed and end give byte-identical files.")
     demo.add_argument("--out", help="landing folder (default: RADAR_LANDING_DIR or data/landing)")
-    demo.add_argument("--leads", type=int)
-    demo.add_argument("--reps", type=int)
-    demo.add_argument("--days", type=int)
-    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--leads", type=int, default=DEFAULT_LEADS, help="leads to simulate")
+    demo.add_argument("--reps", type=int, default=DEFAULT_REPS, help="sales reps")
+    demo.add_argument("--days", type=int, default=DEFAULT_DAYS, help="days of history")
+    demo.add_argument("--seed", type=int, default=7, help="random seed")
     demo.add_argument("--end", help="end of the simulated period, ISO-8601 (default: now)")
     demo.add_argument("--if-empty", action="store_true", help="do nothing when the folder holds landing files")
 
-    run = commands.add_parser("run", help="one full pipeline run: ingest new files, dbt build, checks")
+    run = _command(commands, "run", "one full pipeline run: ingest new files, dbt build, checks, alerts, publish",
+                   "Runs through Dagster in this process and prints a summary; exit status 1 when the run fails.")
     run.add_argument("--landing", help="landing folder (RADAR_LANDING_DIR; default data/landing)")
     run.add_argument("--warehouse", help="DuckDB file (RADAR_WAREHOUSE; default data/warehouse.duckdb)")
     run.add_argument("--as-of", help="as-of time T, ISO-8601, UTC unless an offset is given (RADAR_AS_OF; default now)")
-    reprocess = commands.add_parser("reprocess", help="forget a loaded or failed file so the next run loads it again")
+    reprocess = _command(commands, "reprocess", "forget a loaded or failed file so the next run loads it again",
+                         "Its rows, rejected rows and ledger rows are removed in one transaction; the file is touched "
+                         "so the landing sensor sees it.")
     reprocess.add_argument("file_id", type=int, help="raw._files.file_id")
     reprocess.add_argument("--warehouse", help="DuckDB file (RADAR_WAREHOUSE; default data/warehouse.duckdb)")
-    webhooks = commands.add_parser(
-        "serve-webhooks", help="receive SendGrid Event Webhook batches into the landing folder (RADAR_LANDING_DIR)"
-    )
-    webhooks.add_argument("--host", default="127.0.0.1")
-    webhooks.add_argument("--port", type=int, default=8787)
+    webhooks = _command(commands, "serve-webhooks",
+                        "receive SendGrid Event Webhook batches into the landing folder (RADAR_LANDING_DIR)",
+                        "Signed batches only, unless --insecure-no-verify.")
+    webhooks.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    webhooks.add_argument("--port", type=int, default=8787, help="port to listen on")
     webhooks.add_argument("--max-body-bytes", type=int, default=5_000_000, help="larger bodies get 413")
     webhooks.add_argument(
         "--insecure-no-verify", action="store_true",
         help="accept unsigned batches (only without RADAR_SENDGRID_VERIFICATION_KEY, for local trials)",
     )
-    dashboard = commands.add_parser("dashboard", help="serve the dashboard over the published marts (read-only)")
-    dashboard.add_argument("--host", default="127.0.0.1")
-    dashboard.add_argument("--port", type=int, default=8501)
+    dashboard = _command(commands, "dashboard", "serve the dashboard over the published marts (read-only)")
+    dashboard.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    dashboard.add_argument("--port", type=int, default=8501, help="port to listen on")
     dashboard.add_argument(
         "--serving-db", help="the published DuckDB file (RADAR_SERVING_DB; default serving.duckdb beside the warehouse)"
     )
-    docs = commands.add_parser("docs", help="write the BI data dictionary of the published marts (Markdown)")
+    docs = _command(commands, "docs", "write the BI data dictionary of the published marts (Markdown)")
     docs.add_argument("--out", help="default: dbt_project/docs/data_dictionary.md")
-    measures = commands.add_parser("measures", help="each tracked measure's latest value, expected range and state")
+    measures = _command(commands, "measures", "each tracked measure's latest value, expected range and state")
     measures.add_argument("--serving-db", help="published file to read (RADAR_SERVING_DB; default data/serving.duckdb)")
-    alerts = commands.add_parser("alerts", help="alert channels")
-    alerts_commands = alerts.add_subparsers(dest="alerts_command", required=True)
-    alerts_commands.add_parser("test", help="send a test notification to every configured channel")
+    alerts = _command(commands, "alerts", "alert channels")
+    alerts_commands = alerts.add_subparsers(dest="alerts_command", required=True, metavar="COMMAND")
+    _command(alerts_commands, "test", "send a test notification to every configured channel")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
     handlers = {
         "demo": _demo, "run": _run, "reprocess": _reprocess, "serve-webhooks": _serve_webhooks, "dashboard": _dashboard,
         "docs": _docs, "measures": _measures, "alerts": _alerts_test,

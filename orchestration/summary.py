@@ -162,5 +162,5 @@ def published_lines(serving_db: Path, serving_dir: Path) -> str:
     parquet = sorted(p.name for p in serving_dir.glob("*.parquet"))
     return (
         f"\nPublished for BI tools: {serving_db} (read-only) and {serving_dir}/ ({', '.join(parquet)}); "
-        "the dashboard reads them: make dashboard"
+        f"the dashboard reads them: radar dashboard --serving-db {serving_db}"
     )

@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,40 @@ def test_reprocess_forgets_a_file_so_the_next_run_loads_it_again(tmp_path: Path)
 
 
 @pytest.mark.slow
+def test_reprocess_on_a_missing_warehouse_says_so_and_creates_nothing(tmp_path: Path):
+    warehouse = tmp_path / "nowhere" / "warehouse.duckdb"
+
+    done = _radar("reprocess", "3", "--warehouse", str(warehouse), env={})
+
+    assert done.returncode == 2
+    assert f"no warehouse at {warehouse}" in done.stderr
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_radar_alone_prints_the_commands_and_version_prints_the_release():
+    alone = _radar(env={})
+    release = _radar("--version", env={})
+
+    assert alone.returncode == 0
+    assert alone.stdout.startswith("usage: radar")
+    for command in ("demo", "run", "reprocess", "serve-webhooks", "dashboard", "docs", "measures", "alerts"):
+        assert f"    {command}" in alone.stdout
+    assert release.returncode == 0 and release.stdout.strip() == f"radar {version('follow-up-radar')}"
+
+
+def test_each_command_describes_itself_and_shows_its_defaults():
+    run = _radar("run", "--help", env={})
+    demo = _radar("demo", "--help", env={})
+    webhooks = _radar("serve-webhooks", "--help", env={})
+
+    assert "One full pipeline run: ingest new files, dbt build, checks, alerts, publish." in run.stdout
+    assert "--as-of AS_OF" in run.stdout and "RADAR_AS_OF" in run.stdout
+    assert "The same seed and end give byte-identical files." in demo.stdout
+    assert "--leads LEADS  leads to simulate (default: 800)" in demo.stdout
+    assert "(default: 8787)" in webhooks.stdout and "(default: 5000000)" in webhooks.stdout
+    assert "(default: None)" not in run.stdout + demo.stdout + webhooks.stdout
+
+
 def test_run_prints_the_summary_for_the_given_landing_warehouse_and_as_of(tmp_path: Path):
     landing = tmp_path / "landing"
     shutil.copytree(HANDMADE_LANDING, landing)
@@ -88,6 +123,7 @@ def test_run_prints_the_summary_for_the_given_landing_warehouse_and_as_of(tmp_pa
     assert "Alerts: 0 firing, 0 resolved in this run" in out
     assert f"Published for BI tools: {warehouse.parent / 'serving.duckdb'} (read-only) and" in out
     assert "lead_aging.parquet" in out.splitlines()[-1]
+    assert out.splitlines()[-1].endswith(f"radar dashboard --serving-db {warehouse.parent / 'serving.duckdb'}")
     assert query(warehouse, "select count(*) as n from marts.lead_aging") == [{"n": 9}]
     assert (tmp_path / "home" / "dagster.yaml").exists()
 

@@ -71,7 +71,7 @@ def run_folder() -> Iterator[Path]:
     """A target folder of its own for one dbt invocation (runs on other warehouses may build at the same time),
     removed after. dagster-dbt starts it from the project's parse state; the state dbt leaves is handed back, so
     the next invocation parses only what changed (dbt parses whole again when the warehouse path differs)."""
-    target = Path(DBT_PROJECT.target_path)
+    target = Path(DBT_PROJECT.project_dir) / DBT_PROJECT.target_path  # dbt's own base, whatever the cwd
     runs = target / "runs"
     runs.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(runs, time.time() - ABANDONED_AFTER_SECONDS)

@@ -126,6 +126,12 @@ def test_run_prints_the_summary_for_the_given_landing_warehouse_and_as_of(tmp_pa
     assert out.splitlines()[-1].endswith(f"radar dashboard --serving-db {warehouse.parent / 'serving.duckdb'}")
     assert query(warehouse, "select count(*) as n from marts.lead_aging") == [{"n": 9}]
     assert (tmp_path / "home" / "dagster.yaml").exists()
+    # Not on a terminal: no colour codes, dbt's node lines in a log file and one line that sums the build up.
+    assert "\x1b[" not in out + done.stderr
+    assert "START sql" not in out + done.stderr
+    summary = next(line for line in done.stderr.splitlines() if " - dbt build: " in line)
+    log = Path(summary.split("(full log: ")[1].rstrip(")"))
+    assert "START sql table model" in log.read_text() and "\x1b[" not in log.read_text()
 
     measures = _radar("measures", "--serving-db", str(warehouse.parent / "serving.duckdb"), env=env)
     assert measures.returncode == 0, measures.stderr

@@ -101,3 +101,38 @@ def test_run_folders_left_by_killed_invocations_are_removed(tmp_path):
     _remove_abandoned(tmp_path, before=2_000)
 
     assert not old.exists() and recent.exists() and other.exists()
+
+
+def test_a_run_folder_is_where_dbt_writes_whatever_the_cwd_and_is_removed_after(tmp_path, monkeypatch):
+    from orchestration.lib.dbt_project import DBT_PROJECT, PARTIAL_PARSE_FILE, dbt_resource, run_folder
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RADAR_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
+    handed_back = Path(DBT_PROJECT.project_dir) / DBT_PROJECT.target_path / PARTIAL_PARSE_FILE
+    handed_back.unlink(missing_ok=True)
+
+    with run_folder() as target:
+        dbt_resource().cli(["parse", "--quiet"], target_path=target).wait()
+        assert (target / "manifest.json").is_file()
+
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []  # nothing made relative to the cwd
+    assert handed_back.is_file()  # the parse state the next invocation starts from
+
+
+def test_build_logs_keep_the_newest_twenty_and_a_summary_counts_each_status(tmp_path):
+    from orchestration.lib.dbt_output import KEEP_LOGS, summary, to_log_file
+
+    for k in range(25):
+        (tmp_path / f"build-old{k}.log").write_text("old")
+        os.utime(tmp_path / f"build-old{k}.log", (1_000 + k, 1_000 + k))
+
+    with to_log_file("run-1", tmp_path) as log:
+        print("dbt said this")
+
+    assert log.read_text() == "dbt said this\n"
+    kept = {p.name for p in tmp_path.glob("build-*.log")}
+    assert len(kept) == KEEP_LOGS and "build-run-1.log" in kept and "build-old5.log" not in kept
+    results = {"elapsed_time": 3.25, "results": [{"status": "pass"}, {"status": "warn"}, {"status": "pass"}]}
+    assert summary(results, log) == f"dbt build: 3 nodes in 3.2 s: 2 pass, 1 warn (full log: {log})"
+    assert summary(None, log) == f"dbt build: no results written (full log: {log})"

@@ -6,13 +6,14 @@ watermark; a run of a selection (models materialized by hand) is not, so the nex
 the last recorded one again: replacing whole leads and days, doing work twice is harmless. Files quarantined
 by a raw check stay out of staging (macro new_raw_rows), so they never stop a build."""
 
+import json
 from collections.abc import Iterator
 from graphlib import TopologicalSorter
 
 import dagster as dg
 from dagster_dbt import DagsterDbtCliRuntimeError, DbtCliResource, dbt_assets
 
-from orchestration.lib import dbt_builds, publish
+from orchestration.lib import dbt_builds, dbt_output, publish
 from orchestration.lib.dbt_project import DBT_PROJECT, build_environment, ensure_manifest, run_folder
 from orchestration.lib.radar_settings import RadarSettings
 from orchestration.lib.table_metadata import with_table_metadata
@@ -49,12 +50,14 @@ def follow_up_radar_dbt(
         return
     args = ["build", "--exclude", "test_type:unit", *(["--full-refresh"] if plan.full_refresh else [])]
     events, failure = [], None
-    with run_folder() as target, build_environment(as_of, version):
+    with run_folder() as target, build_environment(as_of, version), dbt_output.to_log_file(context.run_id) as log:
         try:
             events.extend(dbt.cli(args, context=context, target_path=target).stream())  # until dbt exits
         except DagsterDbtCliRuntimeError as error:
             retry_if_locked(error, context)
             failure = error
+        results = target / "run_results.json"
+        context.log.info(dbt_output.summary(json.loads(results.read_text()) if results.exists() else None, log))
     keys_by_output = {key.to_python_identifier(): key for key in context.selected_asset_keys}
     yield from with_table_metadata(
         events, keys_by_output, warehouse.file, radar.serving_db_path, radar.serving_dir_path

@@ -29,7 +29,7 @@ test: setup
 	$(BIN)/pytest -n 2 --dist loadfile
 
 ui: setup
-	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
+	VIRTUAL_ENV=$(CURDIR)/.venv $(BIN)/dg dev --host 127.0.0.1 --port 3000
 
 dashboard: setup
 	$(BIN)/radar dashboard --host 127.0.0.1 --port $(DASHBOARD_PORT)

@@ -1,7 +1,8 @@
-"""`make ui`'s promise: the Dagster webserver serves the whole asset graph, lineage joined up."""
+"""`make ui`'s promise: `dg dev` (the webserver and the daemon) serves the whole asset graph, lineage joined up."""
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -13,7 +14,9 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-WEBSERVER = str(Path(sys.executable).parent / "dagster-webserver")
+VENV = Path(sys.executable).parent.parent
+DG = str(VENV / "bin" / "dg")
+REPO = Path(__file__).parents[2]
 QUERY = '{ assetNodes { assetKey { path } groupName dependencyKeys { path } } }'
 
 
@@ -44,16 +47,18 @@ def _asset_nodes(port: int, deadline: float) -> list[dict]:
 
 def test_webserver_serves_the_asset_graph(tmp_path: Path):
     port = _free_port()
-    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "RADAR_WAREHOUSE": str(tmp_path / "w.duckdb")}
-    server = subprocess.Popen(
-        [WEBSERVER, "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "RADAR_WAREHOUSE": str(tmp_path / "w.duckdb"),
+           "RADAR_LANDING_DIR": str(tmp_path / "landing"), "VIRTUAL_ENV": str(VENV)}
+    server = subprocess.Popen(  # as `make ui` starts it: from the project folder, found through [tool.dg]
+        [DG, "dev", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     try:
         nodes = _asset_nodes(port, time.monotonic() + 120)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
 
     by_key = {"/".join(n["assetKey"]["path"]): n for n in nodes}
     assert {n["groupName"] for n in nodes} == {"raw", "staging", "intermediate", "marts", "monitoring", "serving"}

@@ -11,3 +11,17 @@
 {% macro last_complete_day() -%}
     cast({{ dbt.dateadd('day', -1, 'cast(' ~ as_of() ~ ' as date)') }} as date)
 {%- endmacro %}
+
+{#- on-run-start: a build needs an explicit as-of. The pipeline always passes one (RADAR_AS_OF); a plain
+    `dbt build` typed in this folder would otherwise rebuild the pipeline's warehouse as of "now", moving the
+    incremental models' watermark under the orchestrator's feet. Returns no SQL. -#}
+{% macro require_as_of() -%}
+    {%- if execute and not var('as_of') and not env_var('RADAR_AS_OF', '') -%}
+        {{ exceptions.raise_compiler_error(
+            "refusing to build " ~ target.path ~ " without an explicit as-of time: pass "
+            ~ "--vars '{as_of: \"2024-03-12 12:00:00\"}' or set RADAR_AS_OF (UTC). The pipeline's own runs "
+            ~ "(radar run, the sensors, the schedule) always pass it."
+        ) }}
+    {%- endif -%}
+    select 1
+{%- endmacro %}

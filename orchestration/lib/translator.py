@@ -21,6 +21,11 @@ class RadarDbtTranslator(DagsterDbtTranslator):
             return dg.AssetKey([RAW_SCHEMA, dbt_resource_props["name"]])
         return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
 
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str] | None:
+        """The dbt group's owner as a Dagster team (`team:analytics-engineering`)."""
+        owner = (dbt_resource_props.get("group") or {}).get("owner") or {}
+        return [f"team:{owner['name']}"] if owner.get("name") else None
+
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "source":
             return RAW_SCHEMA

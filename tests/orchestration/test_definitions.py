@@ -22,7 +22,7 @@ EXPECTED_ASSETS = {
     "staging/stg_sendgrid__events",
     "intermediate/int_leads_joined", "intermediate/int_lead_status_spells", "intermediate/int_touches_unioned",
     "intermediate/int_responses_unioned", "intermediate/int_leads_changed", "intermediate/int_lead_follow_up_spells",
-    "intermediate/int_activity_daily",
+    "intermediate/int_activity_daily", "intermediate/metricflow_time_spine",
     "marts/lead_aging", "marts/follow_up_coverage_daily", "marts/follow_up_coverage_rollup_daily",
     "marts/metric_parameters",
     "monitoring/measure_history", "monitoring/alerts",
@@ -62,6 +62,14 @@ def test_groups_kinds_and_descriptions():
         assert node.description, key
         assert "duckdb" in node.kinds, key
         assert node.owners, key
+
+
+def test_dbt_assets_are_owned_by_their_dbt_group_owner():
+    graph = _graph()
+    owners = {key.to_user_string(): graph.get(key).owners for key in graph.get_all_asset_keys()}
+    assert owners["marts/lead_aging"] == ["team:analytics-engineering"]
+    assert owners["staging/stg_salesforce__leads"] == ["team:analytics-engineering"]
+    assert owners["staging/lead_status_mapping"] == ["team:sales-ops"]
 
 
 def test_every_warehouse_writer_is_in_the_one_writer_pool():

@@ -1,6 +1,11 @@
 """The whole graph through Dagster on the hand-made landing set, compared with hand-computed marts."""
 
+import csv
+import os
 import re
+import shutil
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -8,7 +13,9 @@ import duckdb
 import pytest
 
 from orchestration import settings
+from orchestration.lib.dbt_project import DBT_EXECUTABLE
 from orchestration.runner import run_pipeline
+from orchestration.settings import DBT_PROJECT_DIR
 from tests.conftest import query
 from tests.orchestration.expected_marts import FOLLOW_UP_COVERAGE_DAILY, LEAD_AGING
 
@@ -203,3 +210,55 @@ def test_staging_exposes_no_message_body(first_run, module_radar_env):
     columns = query(module_radar_env.warehouse, "select column_name from information_schema.columns "
                     "where table_schema in ('staging', 'intermediate', 'marts')")
     assert "body_text" not in {c["column_name"] for c in columns}
+
+
+MF = str(Path(sys.executable).parent / "mf")
+# Each rollup scope as MetricFlow groups it: (group-by, the result column naming the scope).
+MF_SCOPES = {"company": ("metric_time__day", None), "team": ("metric_time__day,rep_day__team", "rep_day__team"),
+             "rep": ("metric_time__day,rep", "rep")}
+
+
+def _mf(args: list[str], project: Path, warehouse: Path) -> subprocess.CompletedProcess:
+    """MetricFlow's CLI in a dbt project folder, as a dbt user runs it."""
+    env = {**os.environ, "RADAR_WAREHOUSE": str(warehouse)}
+    return subprocess.run([MF, *args], cwd=project, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def parsed_project(tmp_path, module_radar_env) -> Path:
+    """A copy of the dbt project, parsed for the run's warehouse as a dbt user does before `mf` (MetricFlow reads
+    target/semantic_manifest.json, which names the warehouse the project was parsed for)."""
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    env = {**os.environ, "RADAR_WAREHOUSE": str(module_radar_env.warehouse)}
+    done = subprocess.run([DBT_EXECUTABLE, "parse", "--quiet"], cwd=project, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout
+    return project
+
+
+def _mf_coverage(project: Path, warehouse: Path, scope_type: str, out: Path) -> dict[tuple, float | None]:
+    group_by, column = MF_SCOPES[scope_type]
+    args = ["query", "--metrics", "follow_up_coverage", "--group-by", group_by, "--csv", str(out)]
+    done = _mf(args, project, warehouse)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with out.open() as f:
+        return {
+            (r["metric_time__day"][:10], scope_type, r[column] if column else "company"):
+            float(r["follow_up_coverage"]) if r["follow_up_coverage"] else None
+            for r in csv.DictReader(f)
+        }
+
+
+def test_metricflow_validates_the_semantic_layer_and_its_coverage_equals_the_rollup_mart(
+    first_run, module_radar_env, parsed_project, tmp_path
+):
+    validated = _mf(["validate-configs"], parsed_project, module_radar_env.warehouse)
+    assert validated.returncode == 0 and "ERRORS: 0" in validated.stdout, validated.stdout + validated.stderr
+    rollup = query(module_radar_env.warehouse, "select day, scope_type, scope, follow_up_coverage "
+                   "from marts.follow_up_coverage_rollup_daily")
+    for scope_type in MF_SCOPES:
+        expected = {(str(r["day"]), r["scope_type"], r["scope"]): r["follow_up_coverage"]
+                    for r in rollup if r["scope_type"] == scope_type}
+        got = _mf_coverage(parsed_project, module_radar_env.warehouse, scope_type, tmp_path / f"{scope_type}.csv")
+        assert got == expected, scope_type

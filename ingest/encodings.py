@@ -18,12 +18,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.files import TEXT_BUFFER
 from ingest.records import FileRejected, not_utf8
 
 ENCODING_VARIABLE = "RADAR_SALESFORCE_ENCODING"
 FALLBACK = "cp1252"
 _C1 = "radar-c1-controls"
-TEXT_BUFFER = 1 << 20
 
 
 def _c1_controls(exc: UnicodeDecodeError) -> tuple[str, int]:

@@ -14,6 +14,7 @@ from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.csv_records import strict_reader
 from ingest.files import open_text
 
 
@@ -39,7 +40,7 @@ def measure(path: Path, width: int) -> Shape:
     add = ends.append
     with open_text(path) as lines:
         next(lines, None)
-        reader = csv.reader(lines, strict=True)
+        reader = strict_reader(lines)
         try:
             for values in reader:
                 if len(values) == width:

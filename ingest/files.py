@@ -26,6 +26,7 @@ class FileScan:
     newlines: int  # b"\n" bytes: the JSON-lines reader checks its split of the file against this count
     bom: bool  # starts with the UTF-8 byte order mark
     utf8_error: str | None = None  # the file's "not UTF-8" error, when asked for and it is not
+    head: bytes = b""  # the first 3 bytes: where a byte order mark would be
 
 
 class _Utf8Check:
@@ -62,7 +63,7 @@ def scan(path: Path, *, utf8: bool) -> FileScan:
     if check:
         check.feed(b"", size, final=True)
     error = check.error if check else None
-    return FileScan(digest.hexdigest(), size, newlines, head.startswith(codecs.BOM_UTF8), error)
+    return FileScan(digest.hexdigest(), size, newlines, head.startswith(codecs.BOM_UTF8), error, head)
 
 
 def same_stat(before: os.stat_result, after: os.stat_result) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import failures, files, mailbox_reader, runs, salesforce_fast, sendgrid_fast
+from ingest import encodings, failures, files, mailbox_reader, runs, salesforce_fast, sendgrid_fast
 from ingest.landing import LandedFile, discover
 from ingest.outcomes import FileOutcome, failed, loaded
 from ingest.records import FileRejected, Rejection, Staged, StagedGroup
@@ -41,7 +41,8 @@ GroupReader = Callable[
     [duckdb.DuckDBPyConnection, list[Path], list[files.FileScan]], AbstractContextManager[StagedGroup]
 ]
 GROUP_READERS: dict[Reader, GroupReader] = {sendgrid_fast.read: sendgrid_fast.read_group}
-TEXT_SOURCES = {"salesforce", "sendgrid"}  # files that must be UTF-8
+TEXT_SOURCES = {"salesforce", "sendgrid"}  # text files: scanned for bytes that are not UTF-8
+UTF8_SOURCES = {"sendgrid"}  # files that must be UTF-8 (Salesforce exports come in other encodings too)
 READER_MACROS = ("salesforce_fast.sql", "sendgrid_fast.sql")  # the readers' SQL macros, made in `connect`
 TABLES = {t.name: t for t in RAW_TABLES}
 
@@ -158,13 +159,13 @@ def _delivered_as(con: duckdb.DuckDBPyConnection, shas: Iterable[str]) -> dict[s
 
 
 def _write_rows(con: duckdb.DuckDBPyConnection, file: _Landed, staged: Staged, file_id: int,
-                counts: Counter[str]) -> FileOutcome:
+                counts: Counter[str], note: str | None = None) -> FileOutcome:
     """A file's batches and rejected rows, inside the caller's transaction; `counts` holds the rows per table
     already inserted for it (by a group's shared batches)."""
     for table_name, relation, count in failures.steps(staged.batches(con)):
         _insert(con, table_name, relation, file_id)
         counts[table_name] += count
-    outcome = loaded(file_id, file.landed, staged, counts)
+    outcome = loaded(file_id, file.landed, staged, counts, note)
     _insert_rejections(con, staged.rejections, file_id)
     return outcome
 
@@ -174,10 +175,25 @@ def _check_unchanged(file: _Landed) -> None:
         raise failures.FileChanged(file.landed.path)
 
 
-def _write(con: duckdb.DuckDBPyConnection, file: _Landed, staged: Staged, file_id: int) -> FileOutcome:
-    """The file's rows, rejected rows, ledger row and index row in one transaction."""
+def _encoding_note(file: _Landed) -> str | None:
+    """Why a text file was read in an encoding it does not declare (see `encodings`); a file that must be UTF-8
+    and is not fails."""
+    if file.landed.source == "salesforce":
+        note = encodings.choose(file.scan.head, file.scan.utf8_error).note
+        if note:
+            log.warning("%s: %s", file.landed.path, note)
+        return note
+    if file.scan.utf8_error and file.landed.source in UTF8_SOURCES:
+        raise FileRejected(file.scan.utf8_error)
+    return None
+
+
+def _write(con: duckdb.DuckDBPyConnection, file: _Landed, staged: Staged, file_id: int,
+           note: str | None = None) -> FileOutcome:
+    """The file's rows, rejected rows, ledger row and index row in one transaction; `note` goes in the ledger
+    row's `error` of a file that loaded."""
     with _transaction(con):
-        outcome = _write_rows(con, file, staged, file_id, Counter())
+        outcome = _write_rows(con, file, staged, file_id, Counter(), note)
         _record(con, [(file, outcome)])
         _index(con, [(file, file_id)])
         _check_unchanged(file)
@@ -195,10 +211,9 @@ def _load(con: duckdb.DuckDBPyConnection, file: _Landed, file_id: int) -> FileOu
     """Read and write one file; what goes wrong with this file alone becomes its failed ledger row."""
     landed, name = file.landed, file.landed.path.name
     try:
-        if file.scan.utf8_error:
-            raise FileRejected(file.scan.utf8_error)
+        note = _encoding_note(file)
         with failures.reading(lambda: READERS[landed.source](con, landed.path, file.scan)) as staged:
-            return _write(con, file, staged, file_id)
+            return _write(con, file, staged, file_id, note and f"{name}: {note}")
     except FileRejected as exc:
         error = f"{name}: {exc}"
     except failures.ParserDefect as defect:

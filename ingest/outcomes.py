@@ -31,8 +31,10 @@ def tables_for(landed: LandedFile) -> tuple[str, ...]:
     return tuple(t.name for t in RAW_TABLES if t.source == landed.source)
 
 
-def loaded(file_id: int, landed: LandedFile, staged: Staged, counts: dict[str, int]) -> FileOutcome:
-    """A file whose batches were all inserted: `counts` rows per raw table, its rejections from `staged`."""
+def loaded(file_id: int, landed: LandedFile, staged: Staged, counts: dict[str, int],
+           note: str | None = None) -> FileOutcome:
+    """A file whose batches were all inserted: `counts` rows per raw table, its rejections from `staged`; `note`
+    says how it was read when that was a guess (the ledger's `error` of a loaded file)."""
     rejected = len({r.row_number for r in staged.rejections})
     return FileOutcome(
         file_id=file_id,
@@ -42,8 +44,9 @@ def loaded(file_id: int, landed: LandedFile, staged: Staged, counts: dict[str, i
         rows_total=staged.rows_total,
         rows_loaded=staged.rows_total - rejected,
         rows_rejected=rejected,
+        error=note,
         rows_by_table=dict(counts),
-        reasons=tuple(f"row {r.row_number}: {r.reason}" for r in staged.rejections[:5]),
+        reasons=(*([note] if note else []), *(f"row {r.row_number}: {r.reason}" for r in staged.rejections[:5])),
         tables=tables_for(landed),
         extra_columns=staged.extra_columns,
     )

@@ -60,8 +60,15 @@ class StagedGroup(Protocol):
 
 
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:
-    """Row dicts as a frame with the table's columns (missing keys are null); the loader adds `_file_id`."""
-    return pd.DataFrame(rows, columns=[c.name for c in TABLES[table].columns if c.name != "_file_id"])
+    """Row dicts as a frame with the table's columns (missing keys are null); the loader adds `_file_id`. Whole
+    numbers stay Python ints (an object column): pandas would make a column with a null float64, which rounds
+    those above 2**53."""
+    columns = [c for c in TABLES[table].columns if c.name != "_file_id"]
+    found = pd.DataFrame(rows, columns=[c.name for c in columns])
+    for column in columns:
+        if column.type == "BIGINT":
+            found[column.name] = pd.Series([row.get(column.name) for row in rows], dtype=object)
+    return found
 
 
 @dataclass

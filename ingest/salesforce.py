@@ -4,11 +4,13 @@ import csv
 import io
 import json
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ingest.files import open_text
+from ingest import encodings
+from ingest.csv_records import csv_records, is_record
 from ingest.records import (
     FieldError,
     FileRejected,
@@ -18,7 +20,6 @@ from ingest.records import (
     Staged,
     Streamed,
     collect,
-    decode_utf8,
     parse_date,
     parse_datetime,
 )
@@ -43,6 +44,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "Task": ("Id", "WhoId", "OwnerId", "Status", "CreatedDate", "LastModifiedDate"),
     "User": ("Id", "Name"),
 }
+# A column an export may leave out when others carry its value: a User's Name from FirstName and LastName.
+DERIVED: dict[tuple[str, str], tuple[str, ...]] = {("User", "Name"): ("FirstName", "LastName")}
 TRUE_VALUES = {"true": True, "1": True, "false": False, "0": False}
 BIGINT_MAX = 2**63 - 1
 
@@ -72,11 +75,12 @@ def _boolean(name: str, text: str) -> bool:
 
 
 def _count(name: str, text: str) -> int:
+    """A whole number, exactly (a float would round those above 2**53); `5.0` and `1e3` are whole too."""
     try:
-        number = float(text)
-    except ValueError:
+        number = Decimal(text)
+    except InvalidOperation:
         raise FieldError(name, f"{name}: {text!r} is not a number") from None
-    if not number.is_integer() or not 0 <= number <= BIGINT_MAX:
+    if not number.is_finite() or number != number.to_integral_value() or not 0 <= number <= BIGINT_MAX:
         raise FieldError(name, f"{name}: {text!r} is not a whole number from 0 to {BIGINT_MAX}")
     return int(number)
 
@@ -101,21 +105,36 @@ CONVERTERS: dict[str, Callable[[str, str], object]] = {
 }
 
 
+def _spelled(obj: str, names: list[str]) -> list[str]:
+    """Header names in the spelling the raw table declares: Salesforce API names are case-insensitive (Data
+    Loader writes them in capitals). Other names keep the delivered spelling."""
+    known = [c.name for c in OBJECTS[obj].columns if not c.name.startswith("_")]
+    known += [s for (o, _), sources in DERIVED.items() if o == obj for s in sources]
+    spelling = {k.lower(): k for k in known}
+    return [spelling.get(h.lower(), h) for h in names]
+
+
+def present(obj: str, column: str, names: list[str]) -> bool:
+    """The export carries the column, or a column its value is derived from."""
+    return column in names or any(s in names for s in DERIVED.get((obj, column), ()))
+
+
 def header(first_line: str | None, obj: str) -> list[str]:
     """The column names from the file's first line (as the reference parser reads it), or why the file fails."""
     try:
         names = next(csv.reader([first_line] if first_line is not None else []))
     except StopIteration:
         raise FileRejected("empty file: no header row") from None
-    names = [h.strip() for h in names]
+    names = _spelled(obj, [h.strip() for h in names])
     if len(names) == 1:
         for name, delimiter in (("semicolons", ";"), ("tabs", "\t"), ("pipes", "|")):
             if delimiter in names[0]:
                 raise FileRejected(f"the header is separated by {name}: Salesforce exports are comma-separated")
-    duplicated = sorted({h for h in names if names.count(h) > 1})
+    folded = [h.lower() for h in names]
+    duplicated = sorted({h for h in names if folded.count(h.lower()) > 1})
     if duplicated:
         raise FileRejected(f"header repeats column(s) {', '.join(duplicated)}")
-    missing = [c for c in REQUIRED[obj] if c not in names]
+    missing = [c for c in REQUIRED[obj] if not present(obj, c, names)]
     if missing:
         raise FileRejected(f"{obj} export is missing required column(s) {', '.join(missing)}")
     return names
@@ -125,6 +144,14 @@ def extra_columns(table: RawTable, names: list[str]) -> tuple[str, ...]:
     """The export's columns the raw table does not declare: kept in `_extras`."""
     declared = {c.name for c in table.columns}
     return tuple(h for h in names if h not in declared)
+
+
+def _text(obj: str, column: str, delivered: dict[str, str]) -> str:
+    """A column's text as delivered; a derived column absent from the export joins its sources' non-empty texts
+    with a space (a User without Name: `FirstName LastName`)."""
+    if column in delivered or (obj, column) not in DERIVED:
+        return delivered.get(column, "")
+    return " ".join(t for s in DERIVED[obj, column] if (t := delivered.get(s, "")))
 
 
 def typed_row(obj: str, table: RawTable, names: list[str], values: list[str], extras: tuple[str, ...]) -> dict:
@@ -137,7 +164,7 @@ def typed_row(obj: str, table: RawTable, names: list[str], values: list[str], ex
     for column in table.columns:
         if column.name.startswith("_"):
             continue
-        text = delivered.get(column.name, "")
+        text = _text(obj, column.name, delivered)
         if text == "":
             if column.name in REQUIRED[obj]:
                 raise FieldError(column.name, f"{column.name}: required value is empty")
@@ -147,34 +174,6 @@ def typed_row(obj: str, table: RawTable, names: list[str], values: list[str], ex
     delivered_extras = {k: delivered[k] for k in extras}
     row["_extras"] = json.dumps(delivered_extras, sort_keys=True) if delivered_extras else None
     return row
-
-
-def csv_records(lines: Iterable[str]) -> Iterator[tuple[list[str] | None, str, str]]:
-    """(values, or None with the csv module's error; the record as delivered) for each CSV record after the
-    header, blank lines included: how the reference parser cuts a file into records."""
-    consumed: list[str] = []
-
-    def feed() -> Iterator[str]:
-        for line in lines:
-            consumed.append(line)
-            yield line
-
-    reader = csv.reader(feed(), strict=True)
-    while True:
-        try:
-            values, reason = next(reader), ""
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            values, reason = None, f"unreadable CSV: {exc}"
-        record = "".join(consumed)
-        consumed.clear()
-        yield values, reason, record
-
-
-def is_record(values: list[str] | None, record: str) -> bool:
-    """Blank and whitespace-only lines are not records and get no row number."""
-    return values != [] and (values is None or bool(record.strip()))
 
 
 def records(path: Path, lines: Iterator[str]) -> tuple[tuple[str, ...], Iterator[Item]]:
@@ -206,14 +205,16 @@ def records(path: Path, lines: Iterator[str]) -> tuple[tuple[str, ...], Iterator
 
 
 def parse(path: Path, data: bytes) -> ParsedFile:
-    """Parse a whole export held in memory (the reference the DuckDB reader is tested against)."""
-    extras, items = records(path, iter(io.StringIO(decode_utf8(data), newline="")))
+    """Parse a whole export held in memory (the reference the DuckDB reader is tested against), in the encoding
+    `encodings.choose` gives it."""
+    text = encodings.decode(data, encodings.of_bytes(data))
+    extras, items = records(path, iter(io.StringIO(text, newline="")))
     return collect(items, extras)
 
 
 @contextmanager
-def stream(path: Path) -> Iterator[Staged]:
+def stream(path: Path, decoding: encodings.Decoding) -> Iterator[Staged]:
     """The reference parser reading the export as the loader inserts it, so no file is ever held in memory."""
-    with open_text(path) as lines:
+    with encodings.open_lines(path, decoding) as lines:
         extras, items = records(path, lines)
         yield Streamed(items, extras)

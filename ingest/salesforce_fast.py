@@ -4,7 +4,8 @@ go through the Python converters, which stay the one definition of what is accep
 
 The reference parser (`salesforce.stream`) takes over for the whole file when DuckDB cannot read it (wrong
 field counts, an unterminated quote, ...) or reads it otherwise than the csv module would (`csv_shape`), so a
-broken file keeps its row-by-row reasons.
+broken file keeps its row-by-row reasons; it also reads every export that is not UTF-8 (DuckDB reads UTF-8 alone,
+and its encodings extension is downloaded at run time), so such files load at the reference parser's speed.
 """
 
 import logging
@@ -16,10 +17,20 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import csv_shape
+from ingest import csv_shape, encodings
 from ingest.files import FileScan, open_text
 from ingest.records import Batch, FieldError, Rejection, Staged, frame
-from ingest.salesforce import OBJECTS, REQUIRED, extra_columns, header, object_name, stream, typed_row
+from ingest.salesforce import (
+    DERIVED,
+    OBJECTS,
+    REQUIRED,
+    extra_columns,
+    header,
+    object_name,
+    present,
+    stream,
+    typed_row,
+)
 from ingest.schema import Column, RawTable
 from ingest.sql import quoted, temp_name
 
@@ -47,7 +58,15 @@ class _Layout:
     extras: tuple[str, ...]
 
     def staged(self, name: str) -> str:
-        return f"c{self.names.index(name)}"
+        """The SQL of a column's staged text (null when empty); a derived column absent from the export joins
+        its sources as `salesforce._text` does."""
+        if name in self.names or (self.obj, name) not in DERIVED:
+            return f"c{self.names.index(name)}"
+        sources = ", ".join(self.staged(s) for s in DERIVED[self.obj, name] if s in self.names)
+        return f"nullif(concat_ws(' ', {sources}), '')"
+
+    def present(self, name: str) -> bool:
+        return present(self.obj, name, self.names)
 
     def declared(self) -> list[Column]:
         return [c for c in self.table.columns if not c.name.startswith("_")]
@@ -56,7 +75,7 @@ class _Layout:
         """True for a row whose every value is empty or canonical, and whose required values are present."""
         tests = []
         for column in self.declared():
-            if column.name not in self.names:
+            if not self.present(column.name):
                 continue
             v = self.staged(column.name)
             if column.name in REQUIRED[self.obj]:
@@ -66,7 +85,7 @@ class _Layout:
 
     def typed_select(self) -> str:
         values = [
-            f'{CANONICAL[c.type][1].format(v=self.staged(c.name)) if c.name in self.names else "null"} as "{c.name}"'
+            f'{CANONICAL[c.type][1].format(v=self.staged(c.name)) if self.present(c.name) else "null"} as "{c.name}"'
             for c in self.declared()
         ]
         pairs = ", ".join(f"{quoted(k)}, coalesce({self.staged(k)}, '')" for k in sorted(self.extras))
@@ -165,7 +184,14 @@ def _staged_shape(con: duckdb.DuckDBPyConnection, path: Path, layout: _Layout, s
 
 @contextmanager
 def read(con: duckdb.DuckDBPyConnection, path: Path, scan: FileScan) -> Iterator[Staged]:
+    """A UTF-8 export staged by DuckDB when it reads it as the reference parser would; any other, and an export in
+    another encoding (see `encodings`), read by the reference parser."""
     obj = object_name(path)
+    decoding = encodings.choose(scan.head, scan.utf8_error)
+    if not decoding.is_utf8:
+        with stream(path, decoding) as reference:
+            yield reference
+        return
     with open_text(path) as lines:
         first = next(lines, None)
     names = header(first, obj)
@@ -179,5 +205,5 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, scan: FileScan) -> Iterator
             return
     finally:
         con.execute(f"drop table if exists {stage}")
-    with stream(path) as reference:
+    with stream(path, decoding) as reference:
         yield reference

@@ -2,13 +2,13 @@
 -- A `sf_is_*` macro is true only for values the Python converters (ingest/salesforce.py, ingest/records.py)
 -- accept with exactly the value the matching `sf_*` macro gives; every other non-empty value is typed in
 -- Python. Years stay within Salesforce's own range (1700-4000), so no offset can overflow; counts keep to
--- 15 digits, so Python's float() holds them exactly.
+-- 18 digits, so every one fits a BIGINT (longer ones are judged exactly in Python).
 
 create or replace temp macro sf_is_boolean(v) as v in ('true', 'false', '1', '0', 'TRUE', 'FALSE', 'True', 'False');
 
 create or replace temp macro sf_boolean(v) as v in ('true', '1', 'TRUE', 'True');
 
-create or replace temp macro sf_is_count(v) as regexp_full_match(v, '[0-9]{1,15}');
+create or replace temp macro sf_is_count(v) as regexp_full_match(v, '[0-9]{1,18}');
 
 create or replace temp macro sf_is_amount(v) as regexp_full_match(v, '[0-9]{1,15}(\.[0-9]{1,15})?');
 

@@ -17,7 +17,8 @@ ERROR = FailureSeverity.CRITICAL
 WARN = FailureSeverity.WARNING
 
 # Salesforce ids: a 3-character key prefix, then 12 alphanumerics (15 in all), plus a 3-character
-# case-safe suffix in the 18-character form.
+# case-safe suffix in the 18-character form. A lookup field (WhoId, OwnerId, ...) may hold Salesforce's empty
+# lookup instead, 15 zeros with or without a suffix (`000000000000000AAA`): no record, null in staging.
 LEAD_PREFIX, TASK_PREFIX, USER_PREFIX, LEAD_HISTORY_PREFIX = "00Q", "00T", "005", "017"
 CONTACT_PREFIX, QUEUE_PREFIX = "003", "00G"
 
@@ -26,12 +27,26 @@ EMAIL_REGEX = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
 
 
 
-def sf_id_regex(*prefixes: str) -> str:
-    return rf"^(?:{'|'.join(prefixes)})[A-Za-z0-9]{{12}}(?:[A-Za-z0-9]{{3}})?$"
+EMPTY_LOOKUP = "0" * 15
+
+
+def sf_id_regex(*prefixes: str, lookup: bool = False) -> str:
+    """An id with one of the key prefixes; with `lookup`, the empty lookup too."""
+    ids = rf"(?:{'|'.join(prefixes)})[A-Za-z0-9]{{12}}(?:[A-Za-z0-9]{{3}})?"
+    empty = rf"|{EMPTY_LOOKUP}(?:[A-Za-z0-9]{{3}})?" if lookup else ""
+    return rf"^(?:{ids}{empty})$"
 
 
 def sf_id(column: str, *prefixes: str, severity: FailureSeverity = ERROR) -> gxe.Expectation:
+    """A record's own Id: never the empty lookup."""
     return gxe.ExpectColumnValuesToMatchRegex(column=column, regex=sf_id_regex(*prefixes), severity=severity)
+
+
+def sf_lookup(column: str, *prefixes: str, severity: FailureSeverity = ERROR) -> gxe.Expectation:
+    """A lookup field: an id of one of the prefixes, or the empty lookup."""
+    return gxe.ExpectColumnValuesToMatchRegex(
+        column=column, regex=sf_id_regex(*prefixes, lookup=True), severity=severity
+    )
 
 
 def email(column: str) -> gxe.Expectation:

@@ -3,7 +3,7 @@ Field or CreatedDate."""
 
 import great_expectations as gx
 
-from expectations.suites._rules import LEAD_HISTORY_PREFIX, LEAD_PREFIX, not_future, sf_id
+from expectations.suites._rules import LEAD_HISTORY_PREFIX, LEAD_PREFIX, not_future, sf_id, sf_lookup
 
 
 def build_suite() -> gx.ExpectationSuite:
@@ -11,7 +11,7 @@ def build_suite() -> gx.ExpectationSuite:
         name="salesforce_lead_history",
         expectations=[
             sf_id("Id", LEAD_HISTORY_PREFIX),
-            sf_id("LeadId", LEAD_PREFIX),
+            sf_lookup("LeadId", LEAD_PREFIX),
             not_future("CreatedDate"),  # status changes decide when a lead closed
         ],
     )

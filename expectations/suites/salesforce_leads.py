@@ -4,7 +4,16 @@ CreatedDate or LastModifiedDate and values that are not datetimes, booleans or c
 import great_expectations as gx
 import great_expectations.expectations as gxe
 
-from expectations.suites._rules import LEAD_PREFIX, QUEUE_PREFIX, USER_PREFIX, WARN, email, not_future, sf_id
+from expectations.suites._rules import (
+    LEAD_PREFIX,
+    QUEUE_PREFIX,
+    USER_PREFIX,
+    WARN,
+    email,
+    not_future,
+    sf_id,
+    sf_lookup,
+)
 
 
 def build_suite() -> gx.ExpectationSuite:
@@ -12,7 +21,7 @@ def build_suite() -> gx.ExpectationSuite:
         name="salesforce_leads",
         expectations=[
             sf_id("Id", LEAD_PREFIX),
-            sf_id("OwnerId", USER_PREFIX, QUEUE_PREFIX),  # a lead may belong to a queue
+            sf_lookup("OwnerId", USER_PREFIX, QUEUE_PREFIX),  # a lead may belong to a queue
             not_future("CreatedDate"),
             not_future("LastModifiedDate"),  # a future version would win over every later export
             email("Email"),

@@ -11,6 +11,7 @@ from expectations.suites._rules import (
     not_future,
     one_of,
     sf_id,
+    sf_lookup,
 )
 
 # Salesforce's TaskSubtype picklist; an unknown subtype is neither a call nor an email touch.
@@ -22,8 +23,8 @@ def build_suite() -> gx.ExpectationSuite:
         name="salesforce_tasks",
         expectations=[
             sf_id("Id", TASK_PREFIX),
-            sf_id("WhoId", LEAD_PREFIX, CONTACT_PREFIX),  # tasks on contacts are legal, they join no lead
-            sf_id("OwnerId", USER_PREFIX),
+            sf_lookup("WhoId", LEAD_PREFIX, CONTACT_PREFIX),  # tasks on contacts are legal, they join no lead
+            sf_lookup("OwnerId", USER_PREFIX),
             not_future("CreatedDate"),
             not_future("CompletedDateTime"),
             not_future("LastModifiedDate"),

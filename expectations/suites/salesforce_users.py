@@ -2,7 +2,7 @@
 
 import great_expectations as gx
 
-from expectations.suites._rules import USER_PREFIX, WARN, email, not_null, sf_id
+from expectations.suites._rules import USER_PREFIX, WARN, email, not_null, sf_id, sf_lookup
 
 
 def build_suite() -> gx.ExpectationSuite:
@@ -10,7 +10,7 @@ def build_suite() -> gx.ExpectationSuite:
         name="salesforce_users",
         expectations=[
             sf_id("Id", USER_PREFIX),
-            sf_id("ManagerId", USER_PREFIX, severity=WARN),
+            sf_lookup("ManagerId", USER_PREFIX, severity=WARN),
             not_null("Email", WARN),  # a rep without an address has no email touches
             email("Email"),
             not_null("Department", WARN),  # the rep's team

@@ -108,6 +108,25 @@ def test_a_timestamp_within_the_tolerance_after_the_load_passes(clean_tables):
     assert LOAD_TIME < WITHIN_TOLERANCE
 
 
+EMPTY_LOOKUPS = ["000000000000000AAA", "000000000000000"]
+LOOKUPS = [("salesforce_tasks", "WhoId"), ("salesforce_tasks", "OwnerId"), ("salesforce_leads", "OwnerId"),
+           ("salesforce_users", "ManagerId"), ("salesforce_lead_history", "LeadId")]  # fmt: skip
+
+
+@pytest.mark.parametrize("empty", EMPTY_LOOKUPS)
+@pytest.mark.parametrize(("table", "column"), LOOKUPS)
+def test_salesforces_empty_lookup_passes_in_a_lookup_field(table, column, empty, clean_tables):
+    result = validate(_set(column, empty)(clean_tables[table]), SUITES[table](), parameters_for(table))
+    assert result.failures == ()
+
+
+@pytest.mark.parametrize("table", ["salesforce_leads", "salesforce_tasks", "salesforce_users"])
+def test_the_empty_lookup_as_a_records_own_id_fails_the_blocking_check(table, clean_tables):
+    result = validate(_set("Id", EMPTY_LOOKUPS[0])(clean_tables[table]), SUITES[table](), parameters_for(table))
+    assert {(f.expectation, f.column) for f in result.failures} == {(REGEX, "Id")}
+    assert result.severity == ERROR
+
+
 def test_the_hand_made_sendgrid_file_warns_about_its_unknown_event(handmade_raw):
     result = validate(handmade_raw["sendgrid_events"], SUITES["sendgrid_events"](), parameters_for("sendgrid_events"))
     assert {(f.expectation, f.column, f.samples) for f in result.failures} == {

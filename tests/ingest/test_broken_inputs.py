@@ -46,9 +46,18 @@ CASES = {
         "failed", (0, 0, 0),
         "Lead_a.csv: the header is separated by semicolons: Salesforce exports are comma-separated",
     ),
-    "non-UTF-8 bytes": Case(
+    "non-UTF-8 bytes, read as Windows-1252": Case(
         "salesforce", "Lead_a.csv", (LEAD_HEADER + GOOD_LEAD).encode() + b"00Q2,Caf\xe9\n",
-        "failed", (0, 0, 0), "Lead_a.csv: not UTF-8: byte 0xe9 at offset 176",
+        "partial", (2, 1, 1), "Lead_a.csv: not UTF-8: byte 0xe9 at offset 176, and RADAR_SALESFORCE_ENCODING is "
+        "not set: read as Windows-1252", rejected=((2, None, "row has 2 fields, the header has 7"),),
+    ),
+    "non-UTF-8 bytes after a UTF-8 byte order mark": Case(
+        "salesforce", "Lead_a.csv", b"\xef\xbb\xbf" + (LEAD_HEADER + GOOD_LEAD).encode() + b"00Q2,Caf\xe9\n",
+        "failed", (0, 0, 0), "Lead_a.csv: not UTF-8: byte 0xe9 at offset 179",
+    ),
+    "non-UTF-8 SendGrid body": Case(
+        "sendgrid", "events.json", f"[{EVENT}]".encode().replace(b"a@x", b"\xe9@x"), "failed", (0, 0, 0),
+        "events.json: not UTF-8: byte 0xe9 at offset 12",
     ),
     "UTF-8 BOM": Case(
         "salesforce", "Lead_a.csv", b"\xef\xbb\xbf" + (LEAD_HEADER + GOOD_LEAD).encode(), "loaded", (1, 1, 0)

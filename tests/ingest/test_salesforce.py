@@ -220,8 +220,10 @@ def test_blank_lines_are_not_records():
     assert parsed.rows_total == 1 and len(parsed.rows[SALESFORCE_LEADS.name]) == 1
 
 
-@pytest.mark.parametrize(("prefix", "offset"), [(b"", 51), (b"\xef\xbb\xbf", 54)])
-def test_non_utf8_bytes_reject_the_file_with_the_offset(prefix: bytes, offset: int):
+@pytest.mark.parametrize(("prefix", "offset", "configured"), [(b"", 51, "utf-8"), (b"\xef\xbb\xbf", 54, "")])
+def test_non_utf8_bytes_in_a_file_declared_utf8_reject_it_with_the_offset(prefix: bytes, offset: int,
+                                                                          configured: str, monkeypatch):
+    monkeypatch.setenv("RADAR_SALESFORCE_ENCODING", configured)
     data = prefix + f"{LEAD_HEADER}\n1,Op".encode() + b"\xe9n"
     assert data[offset] == 0xE9
 

@@ -170,15 +170,6 @@ def test_what_duckdb_reads_otherwise_goes_to_the_reference_parser(text: str):
     assert assert_same("salesforce", "Lead_odd.csv", text.encode()) == ["Streamed"]
 
 
-def test_a_field_over_the_csv_modules_limit_is_rejected_as_before():
-    text = f'{LEAD},Title\n1,Open,u,{AT},{AT},"{"x" * 140_000}"\n2,Open,u,{AT},{AT},short\n'
-
-    fast, _, _ = both("salesforce", "Lead_big_field.csv", text.encode())
-
-    assert [r[1:3] for r in fast["_rejected_rows"]] == [(1, None)]
-    assert assert_same("salesforce", "Lead_big_field.csv", text.encode()) == ["Streamed"]
-
-
 def test_row_numbers_follow_the_file_with_duckdbs_parallel_reader(tmp_path, monkeypatch):
     """Enough rows for DuckDB to read the file in parallel: each row's number is its place in the file."""
     monkeypatch.setattr(salesforce_fast, "MAX_LINE_BYTES", 1 << 16)  # small buffers: many parallel chunks

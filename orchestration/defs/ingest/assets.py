@@ -39,7 +39,8 @@ def _check_spec(table: RawTable) -> dg.AssetCheckSpec:
     return dg.AssetCheckSpec(
         FILES_CHECK,
         asset=[RAW_SCHEMA, table.name],
-        description="Warns when a file of this run failed or had rejected rows (see raw._files, raw._rejected_rows).",
+        description="Warns when a file of this run failed, had rejected rows, or loaded with a note in "
+        "raw._files.error, such as a guessed encoding (see raw._files, raw._rejected_rows).",
     )
 
 
@@ -81,7 +82,8 @@ def _materialization(table: RawTable, outcomes: list[FileOutcome], row_count: in
 
 
 def _files_check(table: RawTable, outcomes: list[FileOutcome]) -> dg.AssetCheckResult:
-    bad = [o for o in outcomes if table.name in o.tables and o.status != "loaded"]
+    """Warns on a failed or partly rejected file, and on one loaded with a note (a guessed encoding)."""
+    bad = [o for o in outcomes if table.name in o.tables and (o.status != "loaded" or o.error)]
     return dg.AssetCheckResult(
         asset_key=[RAW_SCHEMA, table.name],
         check_name=FILES_CHECK,
@@ -90,6 +92,7 @@ def _files_check(table: RawTable, outcomes: list[FileOutcome]) -> dg.AssetCheckR
         metadata={
             "failed_files": [o.path for o in bad if o.status == "failed"],
             "partly_rejected_files": [o.path for o in bad if o.status == "partial"],
+            "files_loaded_with_a_note": [o.path for o in bad if o.status != "failed" and o.error],
             "rows_rejected": sum(o.rows_rejected for o in bad),
             "sample_reasons": _reasons(bad),
         },

@@ -1,5 +1,6 @@
 -- One row per lead field change (a history row exported twice counts once: the later file's copy).
--- Incremental: the rows of the files loaded since the last build replace the stored copies.
+-- Incremental: the rows of the files loaded since the last build replace the stored copies. Ids in their
+-- 18-character form (macros/salesforce_ids.sql).
 {{ config(materialized='incremental', unique_key='lead_history_id', incremental_strategy='delete+insert') }}
 with
 
@@ -9,9 +10,19 @@ source as (
 
 ),
 
+keyed as (
+
+    select
+        source.*,
+        {{ salesforce_id('"Id"') }} as sf_lead_history_id,
+        {{ salesforce_id('"LeadId"') }} as sf_lead_id
+    from source
+
+),
+
 latest as (
 
-    {{ deduplicate('source', partition_by='"Id"', order_by='_file_id desc, _row_number desc') }}
+    {{ deduplicate('keyed', partition_by='sf_lead_history_id', order_by='_file_id desc, _row_number desc') }}
 
 ),
 
@@ -19,8 +30,8 @@ final as (
 
     select
         -- ids
-        "Id" as lead_history_id,
-        "LeadId" as lead_id,
+        sf_lead_history_id as lead_history_id,
+        sf_lead_id as lead_id,
 
         -- change
         "Field" as field_name,

@@ -1,4 +1,6 @@
 -- One row per lead: the latest exported version by LastModifiedDate (ties: the later file, then later row).
+-- Ids in their 18-character form (macros/salesforce_ids.sql): a 15- and an 18-character export of one lead
+-- are one lead.
 -- Incremental: a build reads the files loaded since the last one, and a version from them replaces the stored
 -- one when it is at least as recent (it comes from a later file, so it wins a tie).
 {{ config(materialized='incremental', unique_key='lead_id', incremental_strategy='delete+insert') }}
@@ -10,9 +12,19 @@ source as (
 
 ),
 
+keyed as (
+
+    select
+        source.*,
+        {{ salesforce_id('"Id"') }} as sf_lead_id,
+        {{ salesforce_id('"OwnerId"') }} as sf_owner_id
+    from source
+
+),
+
 latest as (
 
-    {{ deduplicate('source', partition_by='"Id"', order_by='"LastModifiedDate" desc, _file_id desc, _row_number desc') }}
+    {{ deduplicate('keyed', partition_by='sf_lead_id', order_by='"LastModifiedDate" desc, _file_id desc, _row_number desc') }}
 
 ),
 
@@ -21,7 +33,7 @@ newer as (
     select latest.*
     from latest
     {% if is_incremental() -%}
-    left join {{ this }} as stored on latest."Id" = stored.lead_id
+    left join {{ this }} as stored on latest.sf_lead_id = stored.lead_id
     where stored.lead_id is null or latest."LastModifiedDate" >= stored.last_modified_at
     {%- endif %}
 
@@ -31,8 +43,8 @@ final as (
 
     select
         -- ids
-        "Id" as lead_id,
-        "OwnerId" as owner_id,
+        sf_lead_id as lead_id,
+        sf_owner_id as owner_id,
 
         -- person and company
         "FirstName" as first_name,

@@ -1,6 +1,7 @@
 -- One row per task: the latest exported version by LastModifiedDate (ties: the later file, then later row).
 -- Incremental like stg_salesforce__leads. previous_lead_id keeps the lead the replaced version was on, so a
--- task moved to another lead (WhoId changed) recomputes the lead it left too.
+-- task moved to another lead (WhoId changed) recomputes the lead it left too. Ids in their 18-character form
+-- (macros/salesforce_ids.sql): a 15-character WhoId joins its 18-character lead; the empty lookup is null.
 {{ config(materialized='incremental', unique_key='task_id', incremental_strategy='delete+insert') }}
 with
 
@@ -10,9 +11,20 @@ source as (
 
 ),
 
+keyed as (
+
+    select
+        source.*,
+        {{ salesforce_id('"Id"') }} as sf_task_id,
+        {{ salesforce_id('"WhoId"') }} as sf_who_id,
+        {{ salesforce_id('"OwnerId"') }} as sf_owner_id
+    from source
+
+),
+
 latest as (
 
-    {{ deduplicate('source', partition_by='"Id"', order_by='"LastModifiedDate" desc, _file_id desc, _row_number desc') }}
+    {{ deduplicate('keyed', partition_by='sf_task_id', order_by='"LastModifiedDate" desc, _file_id desc, _row_number desc') }}
 
 ),
 
@@ -32,7 +44,7 @@ newer as (
         {%- endif %}
     from latest
     {% if is_incremental() -%}
-    left join {{ this }} as stored on latest."Id" = stored.task_id
+    left join {{ this }} as stored on latest.sf_task_id = stored.task_id
     where stored.task_id is null or latest."LastModifiedDate" >= stored.last_modified_at
     {%- endif %}
 
@@ -42,9 +54,9 @@ final as (
 
     select
         -- ids
-        "Id" as task_id,
-        "WhoId" as lead_id,
-        "OwnerId" as owner_id,
+        sf_task_id as task_id,
+        sf_who_id as lead_id,
+        sf_owner_id as owner_id,
 
         -- task
         "Subject" as subject,

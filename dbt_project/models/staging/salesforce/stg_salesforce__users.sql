@@ -1,5 +1,6 @@
 -- One row per CRM user (reps and managers); the team is the user's department. A view: the User export is
--- small, and every build reads it whole.
+-- small, and every build reads it whole. Ids in their 18-character form (macros/salesforce_ids.sql); the empty
+-- lookup in ManagerId is null.
 with
 
 source as (
@@ -8,9 +9,19 @@ source as (
 
 ),
 
+keyed as (
+
+    select
+        source.*,
+        {{ salesforce_id('"Id"') }} as sf_user_id,
+        {{ salesforce_id('"ManagerId"') }} as sf_manager_id
+    from source
+
+),
+
 latest as (
 
-    {{ deduplicate('source', partition_by='"Id"', order_by='_file_id desc, _row_number desc') }}
+    {{ deduplicate('keyed', partition_by='sf_user_id', order_by='_file_id desc, _row_number desc') }}
 
 ),
 
@@ -18,8 +29,8 @@ final as (
 
     select
         -- ids
-        "Id" as user_id,
-        "ManagerId" as manager_id,
+        sf_user_id as user_id,
+        sf_manager_id as manager_id,
 
         -- attributes
         "Name" as user_name,

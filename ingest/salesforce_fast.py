@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -164,7 +165,7 @@ def _staged_shape(con: duckdb.DuckDBPyConnection, path: Path, layout: _Layout, s
 
 
 @contextmanager
-def read(con: duckdb.DuckDBPyConnection, path: Path, scan: FileScan) -> Iterator[Staged]:
+def read(con: duckdb.DuckDBPyConnection, path: Path, scan: FileScan, load_time: datetime) -> Iterator[Staged]:
     obj = object_name(path)
     with open_text(path) as lines:
         first = next(lines, None)

@@ -13,12 +13,17 @@ from ingest import loader, mailbox, salesforce, sendgrid
 from ingest.landing import LandedFile
 from ingest.schema import FILES, RAW_TABLES, REJECTED_ROWS
 
-REFERENCE = {"salesforce": salesforce.parse, "mailbox": mailbox.parse, "sendgrid": sendgrid.parse}
+# The reference parsers, each given the file's load time as the readers are (only the mailbox one uses it).
+REFERENCE = {
+    "salesforce": lambda path, data, _load_time: salesforce.parse(path, data),
+    "mailbox": mailbox.parse,
+    "sendgrid": lambda path, data, _load_time: sendgrid.parse(path, data),
+}
 JSON_COLUMNS = {"_extras", "payload"}
 
 
 def _reference_reader(source: str):
-    return lambda con, path, scan: nullcontext(REFERENCE[source](path, path.read_bytes()))
+    return lambda con, path, scan, load_time: nullcontext(REFERENCE[source](path, path.read_bytes(), load_time))
 
 
 @contextmanager
@@ -53,8 +58,8 @@ def recording_readers(kinds: list[str]):
 
     def recording(real):
         @contextmanager
-        def reader(con, path, scan):
-            with real(con, path, scan) as staged:
+        def reader(con, path, scan, load_time):
+            with real(con, path, scan, load_time) as staged:
                 kinds.append(type(staged).__name__)
                 yield staged
 

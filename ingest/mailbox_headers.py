@@ -9,7 +9,8 @@ with three corrections for what real mail holds:
 - a mailbox in comment form (`barry@python.org (Barry A. Warsaw)`) has the comment as its display name.
 
 Message-ID and In-Reply-To are read as message ids: the first `<...>` outside comments (the email package's
-Message-ID parser fails on `<<x@y>>` with an IndexError).
+Message-ID parser fails on `<<x@y>>` with an IndexError). Date is read from its text as delivered, so that a
+rejection names the value the sender wrote (the Date header object would show it reformatted).
 """
 
 import re
@@ -88,7 +89,8 @@ def _registry() -> headerregistry.HeaderRegistry:
     registry = headerregistry.HeaderRegistry()
     for name in ("from", "to", "cc"):
         registry.map_to_type(name, _Mailboxes)
-    registry.map_to_type("message-id", headerregistry.UnstructuredHeader)
+    for name in ("message-id", "date"):  # read by first_msg_id and parsedate_to_datetime, their text as delivered
+        registry.map_to_type(name, headerregistry.UnstructuredHeader)
     return registry
 
 

@@ -4,6 +4,7 @@
 import json
 import tempfile
 from contextlib import contextmanager, nullcontext
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -71,31 +72,32 @@ def recording_readers(kinds: list[str]):
         yield
 
 
-def load_all(folder: Path, files: list[tuple[str, Path]], *, reference: bool, kinds: list[str] | None = None
-             ) -> dict[str, list]:
+def load_all(folder: Path, files: list[tuple[str, Path]], *, reference: bool, kinds: list[str] | None = None,
+             load_time: datetime | None = None) -> dict[str, list]:
     con = loader.connect(Path(":memory:"))  # the file is in `folder`; the warehouse need not be
     try:
         with reference_readers() if reference else recording_readers([] if kinds is None else kinds):
             for source, path in files:
-                loader.load_file(con, LandedFile(source, path))
+                loader.load_file(con, LandedFile(source, path), load_time=load_time)
         return state(con)
     finally:
         con.close()
 
 
-def both(source: str, name: str, data: bytes) -> tuple[dict, dict, list[str]]:
-    """(fast state, reference state, the kind of staged file the fast loader used) of one file."""
+def both(source: str, name: str, data: bytes, load_time: datetime | None = None) -> tuple[dict, dict, list[str]]:
+    """(fast state, reference state, the kind of staged file the fast loader used) of one file loaded at
+    `load_time` (now when not given)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / source / name
         path.parent.mkdir()
         path.write_bytes(data)
         kinds: list[str] = []
-        fast = load_all(Path(tmp), [(source, path)], reference=False, kinds=kinds)
-        return fast, load_all(Path(tmp), [(source, path)], reference=True), kinds
+        fast = load_all(Path(tmp), [(source, path)], reference=False, kinds=kinds, load_time=load_time)
+        return fast, load_all(Path(tmp), [(source, path)], reference=True, load_time=load_time), kinds
 
 
-def assert_same(source: str, name: str, data: bytes) -> list[str]:
+def assert_same(source: str, name: str, data: bytes, load_time: datetime | None = None) -> list[str]:
     """Both loaders agree on this file; returns the kinds of staged file the fast loader used."""
-    fast, reference, kinds = both(source, name, data)
+    fast, reference, kinds = both(source, name, data, load_time)
     assert fast == reference
     return kinds

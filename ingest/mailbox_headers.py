@@ -62,18 +62,20 @@ def _address(mailbox) -> headerregistry.Address:
 
 
 class _Mailboxes(headerregistry.UniqueAddressHeader):
-    """From, To and Cc: the groups built from the parser's tree as policy.default builds them, each mailbox read by
-    `_address` (the header class's documented `parse` hook)."""
+    """From, To and Cc: the groups built from the parser's tree as `AddressHeader.parse` builds them, each mailbox
+    read by `_address` (the header class's documented `parse` hook)."""
 
     @classmethod
     def parse(cls, value, kwds):
-        super().parse(value, kwds)
-        if isinstance(value, str):
-            kwds["groups"] = [
-                headerregistry.Group(a.display_name, [_address(m) for m in a.all_mailboxes])
-                for a in kwds["parse_tree"].addresses
-            ]
-            kwds["decoded"] = ", ".join(str(group) for group in kwds["groups"])
+        if not isinstance(value, str):
+            super().parse(value, kwds)
+            return
+        kwds["parse_tree"] = tree = cls.value_parser(value)
+        kwds["groups"] = [
+            headerregistry.Group(a.display_name, [_address(m) for m in a.all_mailboxes]) for a in tree.addresses
+        ]
+        kwds["defects"] = list(tree.all_defects)
+        kwds["decoded"] = ", ".join(str(group) for group in kwds["groups"])
 
 
 class _Policy(EmailPolicy):

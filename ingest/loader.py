@@ -28,8 +28,10 @@ DEFAULT_MEMORY_LIMIT = "2GB"
 
 
 # A reader stages one file (outside the transaction: DuckDB aborts a transaction on the first failed read) and
-# hands the loader its batches; leaving the context drops what it staged.
-Reader = Callable[[duckdb.DuckDBPyConnection, Path, files.FileScan], AbstractContextManager[Staged]]
+# hands the loader its batches; leaving the context drops what it staged. It is given the file's load time (naive
+# UTC), the one clock reading of the load that the ledger's `loaded_at` records too: a reader never reads the
+# clock itself (the mailbox reader rejects a Date implausibly far after it).
+Reader = Callable[[duckdb.DuckDBPyConnection, Path, files.FileScan, datetime], AbstractContextManager[Staged]]
 READERS: dict[str, Reader] = {
     "salesforce": salesforce_fast.read,
     "mailbox": mailbox_reader.read,
@@ -107,11 +109,12 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 @dataclass(frozen=True)
 class _Landed:
-    """A file about to be written: where it is, its stat when the run began, and its scan."""
+    """A file about to be written: where it is, its stat when the run began, its scan and its load time."""
 
     landed: LandedFile
     stat: os.stat_result
     scan: files.FileScan
+    load_time: datetime
 
 
 @contextmanager
@@ -124,11 +127,10 @@ def _writing(written: Iterable[_Landed]) -> Iterator[None]:
 
 
 def _record(con: duckdb.DuckDBPyConnection, entries: list[tuple[_Landed, FileOutcome]]) -> None:
-    """The files' ledger rows."""
-    now = datetime.now(UTC).replace(tzinfo=None)
+    """The files' ledger rows, each loaded at its load time."""
     rows = [
         (o.file_id, f.landed.source, str(f.landed.path), f.scan.sha256, f.scan.size, o.rows_total, o.rows_loaded,
-         o.rows_rejected, o.status, o.error, now)
+         o.rows_rejected, o.status, o.error, f.load_time)
         for f, o in entries
     ]  # fmt: skip
     _insert_columns(con, FILES.qualified, rows)
@@ -212,7 +214,7 @@ def _load(con: duckdb.DuckDBPyConnection, file: _Landed, file_id: int) -> FileOu
     landed, name = file.landed, file.landed.path.name
     try:
         note = _encoding_note(file)
-        with failures.reading(lambda: READERS[landed.source](con, landed.path, file.scan)) as staged:
+        with failures.reading(lambda: READERS[landed.source](con, landed.path, file.scan, file.load_time)) as staged:
             return _write(con, file, staged, file_id, note and f"{name}: {note}")
     except FileRejected as exc:
         error = f"{name}: {exc}"
@@ -245,11 +247,18 @@ def _load_alone(con: duckdb.DuckDBPyConnection, file: _Landed, earlier: int | No
         return None
 
 
-def load_file(con: duckdb.DuckDBPyConnection, landed: LandedFile, stat: os.stat_result | None = None
-              ) -> FileOutcome | None:
-    """Load one file whole or not at all; None when the same content was delivered before (the path is then
-    indexed so it is not hashed again) or when the file changed while it was being read."""
-    file = _Landed(landed, stat or landed.path.stat(), files.scan(landed.path, utf8=landed.source in TEXT_SOURCES))
+def utc_now() -> datetime:
+    """The load time of a load not given one: now, naive UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def load_file(con: duckdb.DuckDBPyConnection, landed: LandedFile, stat: os.stat_result | None = None,
+              load_time: datetime | None = None) -> FileOutcome | None:
+    """Load one file whole or not at all, at `load_time` (naive UTC; now when not given); None when the same
+    content was delivered before (the path is then indexed so it is not hashed again) or when the file changed
+    while it was being read."""
+    scan = files.scan(landed.path, utf8=landed.source in TEXT_SOURCES)
+    file = _Landed(landed, stat or landed.path.stat(), scan, load_time or utc_now())
     return _load_alone(con, file, _delivered_as(con, [file.scan.sha256]).get(file.scan.sha256))
 
 
@@ -305,12 +314,12 @@ def _open_group(stack: ExitStack, con: duckdb.DuckDBPyConnection, group_reader: 
 
 
 def _load_run(con: duckdb.DuckDBPyConnection, run: list[tuple[LandedFile, os.stat_result]],
-              group_reader: GroupReader | None) -> list[FileOutcome | None]:
+              group_reader: GroupReader | None, load_time: datetime) -> list[FileOutcome | None]:
     """A run of files: hashed and looked up in the ledger with one query; with a group reader, staged together
     and written in segments of consecutive members. A file the group leaves out (not UTF-8, delivered before, a
     second copy within the run, one the group reader cannot stage) loads alone in its place, so file ids keep
     landing order; a second copy is looked up again then, once the first is in the ledger."""
-    run_files = [_Landed(landed, stat, files.scan(landed.path, utf8=landed.source in TEXT_SOURCES))
+    run_files = [_Landed(landed, stat, files.scan(landed.path, utf8=landed.source in TEXT_SOURCES), load_time)
                  for landed, stat in run]  # fmt: skip
     earlier = _delivered_as(con, {f.scan.sha256 for f in run_files})
     candidates = runs.candidates([f.scan for f in run_files], set(earlier))
@@ -362,8 +371,10 @@ def quarantine(con: duckdb.DuckDBPyConnection, file_ids: Iterable[int], reason: 
     ).fetchall()
 
 
-def load_source(con: duckdb.DuckDBPyConnection, landing_dir: Path, source: str) -> list[FileOutcome]:
-    """Load every new ready file of one source; a failing file is recorded and the others go on. A file whose
+def load_source(con: duckdb.DuckDBPyConnection, landing_dir: Path, source: str, load_time: datetime | None = None
+                ) -> list[FileOutcome]:
+    """Load every new ready file of one source at `load_time` (naive UTC: the run's one clock reading for its
+    load, now when not given); a failing file is recorded and the others go on. A file whose
     path, size and modification time match the index is skipped without being opened. The new files are looked
     up in the ledger together; when the source's reader can stage many files at once, runs of small files are
     read and committed together."""
@@ -375,8 +386,8 @@ def load_source(con: duckdb.DuckDBPyConnection, landing_dir: Path, source: str) 
             fresh.append((landed, stat))
     if not fresh:
         return []
-    group_reader = GROUP_READERS.get(READERS[source])
+    group_reader, load_time = GROUP_READERS.get(READERS[source]), load_time or utc_now()
     outcomes: list[FileOutcome | None] = []
     for run in runs.split(fresh) if group_reader else [fresh]:
-        outcomes += _load_run(con, run, group_reader)
+        outcomes += _load_run(con, run, group_reader, load_time)
     return [outcome for outcome in outcomes if outcome is not None]

@@ -5,21 +5,23 @@ carriage returns, and a body that is single-part text/plain or text/html (7bit, 
 us-ascii or UTF-8) or a flat multipart/alternative of such parts. Any other message returns None and
 `mailbox.message_item` (policy.default) reads it. Header values in the simple forms (plain text, `addr`,
 `Name <addr>`, `"Name" <addr>`, an RFC 2822 date with a numeric zone) are read here; any other value of a
-header the rows need is read by the `email` package's own header parser, which is what `Message.get` calls.
+header the rows need is read by the header parser of `mailbox_headers.POLICY`, which is what `Message.get`
+calls in the reference, and then by the reference's own functions. The message is mboxrd-unquoted first, as
+the reference does; a Date the reference would reject (`plausible_sent_at`) hands the message to it.
 """
 
-import email.policy
 import itertools
 import quopri
 from datetime import datetime, timedelta
-from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 
 from ingest import mailbox_shapes as shapes
-from ingest.mailbox import derived_id
-from ingest.records import Item, to_utc_naive
+from ingest.mailbox import message_id, plausible_sent_at, recipients, sender
+from ingest.mailbox_headers import POLICY, first_msg_id
+from ingest.mailbox_split import unquoted
+from ingest.records import FieldError, Item, to_utc_naive
 from ingest.schema import MAILBOX_MESSAGES, MAILBOX_RECIPIENTS
 
-_POLICY = email.policy.default
 _MONTHS = {m: i for i, m in enumerate(shapes.MONTHS, start=1)}
 _TEXT_CHARSETS = {"us-ascii", "utf-8"}
 _DECODED = {"7bit": False, "8bit": False, "quoted-printable": True}
@@ -65,9 +67,14 @@ class _Message:
         return self.by_name.get(lower, [])
 
 
+def _header(name: str, value: str):
+    """What `message.get(name)` is for a value this reader does not read itself: the header object."""
+    return POLICY.header_fetch_parse(name, value)
+
+
 def _parsed(name: str, value: str) -> str:
     """What `str(message.get(name))` is for a value this reader does not read itself."""
-    return str(_POLICY.header_fetch_parse(name, value))
+    return str(_header(name, value))
 
 
 def _unstructured(header: tuple[str, str] | None) -> str | None:
@@ -77,24 +84,24 @@ def _unstructured(header: tuple[str, str] | None) -> str | None:
     return value if shapes.plain_text(value) else _parsed(name, value)
 
 
-def _strip_brackets(value: str | None) -> str | None:
-    if value is None:
-        return None
-    return value.strip().strip("<>").strip() or None
-
-
 def _message_id(message: _Message, raw: bytes) -> str:
     header = message.first("message-id")
     if header is not None and shapes.MESSAGE_ID.fullmatch(header[1]):
         return header[1][1:-1]
-    given = _strip_brackets(_parsed(*header)) if header is not None else None
-    return given or derived_id(raw)
+    return message_id(_parsed(*header) if header is not None else None, raw)
 
 
-def _sent_at(message: _Message) -> datetime:
+def _sent_at(message: _Message, load_time: datetime) -> datetime:
     header = message.first("date")
     if header is None:
         raise _Unsupported  # rejected: the email package gives the reason
+    try:
+        return plausible_sent_at(_utc(header), header[1], load_time)
+    except FieldError:
+        raise _Unsupported from None
+
+
+def _utc(header: tuple[str, str]) -> datetime:
     match = shapes.DATE.fullmatch(header[1])
     if match is None:
         try:
@@ -111,9 +118,9 @@ def _sent_at(message: _Message) -> datetime:
 
 
 def _mailboxes(name: str, value: str) -> list[tuple[str, str]]:
-    """(display name, address) of each mailbox of an address header, as `getaddresses` finds them."""
+    """(display name, address) of each mailbox of an address header, as the reference finds them."""
     found = shapes.mailbox_list(value)
-    return found if found is not None else getaddresses([_parsed(name, value)])
+    return found if found is not None else recipients([_header(name, value)])
 
 
 def _sender(message: _Message) -> tuple[str, str]:
@@ -123,7 +130,10 @@ def _sender(message: _Message) -> tuple[str, str]:
     found = shapes.mailbox_list(header[1])
     if found is not None and len(found) == 1:
         return found[0]
-    return parseaddr(_parsed(*header))
+    try:
+        return sender(_header(*header))
+    except FieldError:
+        raise _Unsupported from None
 
 
 def _text_part(message: _Message) -> tuple[str, str] | None:
@@ -188,20 +198,18 @@ def _message(raw: bytes) -> _Message:
     return _Message(_headers(head.decode("ascii")), raw[split + 2 :])
 
 
-def _rows(raw: bytes, number: int) -> Item:
+def _rows(raw: bytes, number: int, load_time: datetime) -> Item:
     message = _message(raw)
     msg_id = _message_id(message, raw)
-    sent_at = _sent_at(message)
+    sent_at = _sent_at(message, load_time)
     from_name, from_address = _sender(message)
-    if not from_address:
-        raise _Unsupported
     row = {
         "message_id": msg_id,
         "sent_at": sent_at,
         "from_address": from_address,
         "from_name": from_name or None,
         "subject": _unstructured(message.first("subject")) or None,
-        "in_reply_to": _strip_brackets(_unstructured(message.first("in-reply-to"))),
+        "in_reply_to": first_msg_id(_unstructured(message.first("in-reply-to"))),
         "body_text": _body_text(message),
         "_row_number": number,
     }
@@ -210,7 +218,6 @@ def _rows(raw: bytes, number: int) -> Item:
          "_row_number": number}
         for kind in ("to", "cc")
         for name, address in _recipients(message, kind)
-        if address
     ]  # fmt: skip
     return ((MAILBOX_MESSAGES.name, row), *((MAILBOX_RECIPIENTS.name, r) for r in recipients))
 
@@ -219,14 +226,14 @@ def _recipients(message: _Message, kind: str) -> list[tuple[str, str]]:
     headers = message.all(kind)
     if len(headers) == 1:
         return _mailboxes(*headers[0])
-    return getaddresses([_parsed(name, value) for name, value in headers])
+    return recipients([_header(name, value) for name, value in headers])
 
 
-def message_item(raw: bytes, number: int) -> Item | None:
-    """The message's rows when it has one of the shapes read here; None when the email package must read it
-    (every message the email package rejects is one of those)."""
+def message_item(raw: bytes, number: int, load_time: datetime) -> Item | None:
+    """The message's rows (as delivered, mboxrd-quoted) when it has one of the shapes read here; None when the
+    email package must read it (every message the reference rejects is one of those)."""
     try:
-        return _rows(raw, number)
+        return _rows(unquoted(raw), number, load_time)
     except _Unsupported:
         return None
 

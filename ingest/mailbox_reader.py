@@ -1,17 +1,18 @@
 """mbox files streamed from a memory map, message by message: the fast parser (`mailbox_fast`) reads the
 common shapes, the `email` package (`mailbox.message_item`) every other message, and the rows go to the loader
-in columnar batches."""
+in columnar batches. Both read the messages as of the file's load time, which the loader passes in."""
 
 import mmap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from ingest import mailbox, mailbox_fast
+from ingest import mailbox, mailbox_fast, mailbox_split
 from ingest.files import FileScan
 from ingest.records import TABLES, Batch, Rejection, Staged
 from ingest.schema import MAILBOX_MESSAGES, MAILBOX_RECIPIENTS
@@ -56,15 +57,18 @@ class _MailboxStaged:
     """A mailbox read message by message when the loader asks for its batches."""
 
     data: bytes | mmap.mmap
+    load_time: datetime
     extra_columns: tuple[str, ...] = ()
     rows_total: int = 0
     rejections: list[Rejection] = field(default_factory=list)
 
     def batches(self, con: duckdb.DuckDBPyConnection) -> Iterator[Batch]:
         tables = {t: _Columns(t) for t in (MAILBOX_MESSAGES.name, MAILBOX_RECIPIENTS.name)}
-        for number, raw in enumerate(mailbox.split_messages(self.data), start=1):
+        for number, raw in enumerate(mailbox_split.split_messages(self.data), start=1):
             self.rows_total = number
-            item = mailbox_fast.message_item(raw, number) or mailbox.message_item(raw, number)
+            item = mailbox_fast.message_item(raw, number, self.load_time) or mailbox.message_item(
+                raw, number, self.load_time
+            )
             if isinstance(item, Rejection):
                 self.rejections.append(item)
             else:
@@ -78,6 +82,6 @@ class _MailboxStaged:
 
 
 @contextmanager
-def read(con: duckdb.DuckDBPyConnection, path: Path, scan: FileScan) -> Iterator[Staged]:
+def read(con: duckdb.DuckDBPyConnection, path: Path, scan: FileScan, load_time: datetime) -> Iterator[Staged]:
     with _mapped(path) as data:
-        yield _MailboxStaged(data if mailbox.has_messages(data) else b"")
+        yield _MailboxStaged(data if mailbox_split.has_messages(data) else b"", load_time)

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -183,7 +184,7 @@ def _staged_shape(con: duckdb.DuckDBPyConnection, path: Path, layout: _Layout, s
 
 
 @contextmanager
-def read(con: duckdb.DuckDBPyConnection, path: Path, scan: FileScan) -> Iterator[Staged]:
+def read(con: duckdb.DuckDBPyConnection, path: Path, scan: FileScan, load_time: datetime) -> Iterator[Staged]:
     """A UTF-8 export staged by DuckDB when it reads it as the reference parser would; any other, and an export in
     another encoding (see `encodings`), read by the reference parser."""
     obj = object_name(path)

@@ -20,6 +20,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -233,7 +234,7 @@ def read_group(con: duckdb.DuckDBPyConnection, paths: list[Path], scans: list[Fi
 
 
 @contextmanager
-def read(con: duckdb.DuckDBPyConnection, path: Path, scan: FileScan) -> Iterator[Staged]:
+def read(con: duckdb.DuckDBPyConnection, path: Path, scan: FileScan, load_time: datetime) -> Iterator[Staged]:
     with read_group(con, [path], [scan]) as group:
         if (member := group.members[0]) is not None:
             yield replace(member, grouped=False)

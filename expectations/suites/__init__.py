@@ -17,7 +17,7 @@ BLOCKING: dict[str, bool] = {
     "salesforce_tasks": True,
     "salesforce_users": True,
     "salesforce_lead_history": True,
-    "mailbox_messages": True,
+    "mailbox_messages": False,  # sender-written: never blocks
     "mailbox_recipients": False,
     "sendgrid_events": False,
 }

@@ -1,11 +1,13 @@
 """Building blocks the suites share: severities, id and email formats, the not-in-the-future bound.
 
-Severity rule. ERROR (GX `critical`) for a raw problem that would silently change the marts' figures: a
-malformed id that keys or joins a row (a shifted column, the wrong object in a file, ids eaten by a
-spreadsheet) or a timestamp after the load time (a time-zone or clock fault) on a field that places a lead,
-touch or response in time. Those checks block the models downstream. WARN (GX `warning`) for everything else:
-problems that lose detail for a row (a malformed or missing email, an unknown event type), and every check on
-the marts, which are already built when they run.
+Severity rule. ERROR (GX `critical`) for a raw problem that is a fault of the exporting system and would
+silently change the marts' figures: a malformed id that keys or joins a row (a shifted column, the wrong object
+in a file, ids eaten by a spreadsheet) or a timestamp after the load time (a time-zone or clock fault) on a field
+the exporting system writes that places a lead, touch or status change in time. Those checks block the models
+downstream. What the sender controls never blocks: a field written by an outsider (every mail header, free text)
+gets WARN at most, and the loader rejects its impossible values row by row. WARN (GX `warning`) for everything
+else: problems that lose detail for a row (a malformed or missing email, an unknown event type), and every check
+on the marts, which are already built when they run.
 """
 
 import great_expectations.expectations as gxe

@@ -28,7 +28,12 @@ SQL = Path(__file__).with_suffix(".sql")
 FULL = {"tasks": 2_000_000, "leads": 500_000, "messages": 200_000, "events": 500_000}
 SAMPLE = {"tasks": 100_000, "leads": 50_000, "messages": 5_000, "events": 50_000}
 WEBHOOK = {"events": 1_000_000, "event_files": 1_000}  # a webhook POST holds at most 1,000 events
-REFERENCE = {"salesforce": salesforce.parse, "mailbox": mailbox.parse, "sendgrid": sendgrid.parse}
+# The reference parsers, each given the file's load time as the readers are (only the mailbox one uses it).
+REFERENCE = {
+    "salesforce": lambda path, data, _load_time: salesforce.parse(path, data),
+    "mailbox": mailbox.parse,
+    "sendgrid": lambda path, data, _load_time: sendgrid.parse(path, data),
+}
 
 
 def generate(folder: Path, sizes: dict[str, int]) -> Path:
@@ -99,15 +104,17 @@ def _load(landing: str, warehouse: str, source: str, reference: bool, results) -
     fast_messages = [0, 0]
     real = mailbox_fast.message_item
 
-    def counting(raw, number):
-        item = real(raw, number)
+    def counting(raw, number, load_time):
+        item = real(raw, number, load_time)
         fast_messages[0] += item is not None
         fast_messages[1] += 1
         return item
 
     mailbox_fast.message_item = counting
     if reference:
-        loader.READERS[source] = lambda con, path, scan: nullcontext(REFERENCE[source](path, path.read_bytes()))
+        loader.READERS[source] = lambda con, path, scan, load_time: nullcontext(
+            REFERENCE[source](path, path.read_bytes(), load_time)
+        )
     con = loader.connect(Path(warehouse))
     wall, cpu = time.perf_counter(), time.process_time()
     outcomes = loader.load_source(con, Path(landing), source)

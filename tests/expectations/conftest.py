@@ -26,7 +26,7 @@ def handmade_raw(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataF
     con = connect(Path(tmp_path_factory.mktemp("gx")) / "warehouse.duckdb")
     try:
         for source in ("salesforce", "mailbox", "sendgrid"):
-            load_source(con, HANDMADE_LANDING, source)
+            load_source(con, HANDMADE_LANDING, source, LOAD_TIME)
         return {t.name: con.execute(f"select * from {t.qualified} order by _file_id, _row_number").df()
                 for t in RAW_TABLES}
     finally:

@@ -4,6 +4,7 @@
 import json
 import tempfile
 from contextlib import contextmanager, nullcontext
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -13,12 +14,17 @@ from ingest import loader, mailbox, salesforce, sendgrid
 from ingest.landing import LandedFile
 from ingest.schema import FILES, RAW_TABLES, REJECTED_ROWS
 
-REFERENCE = {"salesforce": salesforce.parse, "mailbox": mailbox.parse, "sendgrid": sendgrid.parse}
+# The reference parsers, each given the file's load time as the readers are (only the mailbox one uses it).
+REFERENCE = {
+    "salesforce": lambda path, data, _load_time: salesforce.parse(path, data),
+    "mailbox": mailbox.parse,
+    "sendgrid": lambda path, data, _load_time: sendgrid.parse(path, data),
+}
 JSON_COLUMNS = {"_extras", "payload"}
 
 
 def _reference_reader(source: str):
-    return lambda con, path, scan: nullcontext(REFERENCE[source](path, path.read_bytes()))
+    return lambda con, path, scan, load_time: nullcontext(REFERENCE[source](path, path.read_bytes(), load_time))
 
 
 @contextmanager
@@ -53,8 +59,8 @@ def recording_readers(kinds: list[str]):
 
     def recording(real):
         @contextmanager
-        def reader(con, path, scan):
-            with real(con, path, scan) as staged:
+        def reader(con, path, scan, load_time):
+            with real(con, path, scan, load_time) as staged:
                 kinds.append(type(staged).__name__)
                 yield staged
 
@@ -66,31 +72,32 @@ def recording_readers(kinds: list[str]):
         yield
 
 
-def load_all(folder: Path, files: list[tuple[str, Path]], *, reference: bool, kinds: list[str] | None = None
-             ) -> dict[str, list]:
+def load_all(folder: Path, files: list[tuple[str, Path]], *, reference: bool, kinds: list[str] | None = None,
+             load_time: datetime | None = None) -> dict[str, list]:
     con = loader.connect(Path(":memory:"))  # the file is in `folder`; the warehouse need not be
     try:
         with reference_readers() if reference else recording_readers([] if kinds is None else kinds):
             for source, path in files:
-                loader.load_file(con, LandedFile(source, path))
+                loader.load_file(con, LandedFile(source, path), load_time=load_time)
         return state(con)
     finally:
         con.close()
 
 
-def both(source: str, name: str, data: bytes) -> tuple[dict, dict, list[str]]:
-    """(fast state, reference state, the kind of staged file the fast loader used) of one file."""
+def both(source: str, name: str, data: bytes, load_time: datetime | None = None) -> tuple[dict, dict, list[str]]:
+    """(fast state, reference state, the kind of staged file the fast loader used) of one file loaded at
+    `load_time` (now when not given)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / source / name
         path.parent.mkdir()
         path.write_bytes(data)
         kinds: list[str] = []
-        fast = load_all(Path(tmp), [(source, path)], reference=False, kinds=kinds)
-        return fast, load_all(Path(tmp), [(source, path)], reference=True), kinds
+        fast = load_all(Path(tmp), [(source, path)], reference=False, kinds=kinds, load_time=load_time)
+        return fast, load_all(Path(tmp), [(source, path)], reference=True, load_time=load_time), kinds
 
 
-def assert_same(source: str, name: str, data: bytes) -> list[str]:
+def assert_same(source: str, name: str, data: bytes, load_time: datetime | None = None) -> list[str]:
     """Both loaders agree on this file; returns the kinds of staged file the fast loader used."""
-    fast, reference, kinds = both(source, name, data)
+    fast, reference, kinds = both(source, name, data, load_time)
     assert fast == reference
     return kinds

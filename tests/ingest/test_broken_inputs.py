@@ -1,6 +1,7 @@
 """The catalogue of broken inputs: each case loaded into a real warehouse, with its exact accounting and reason."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ MESSAGE = (
     "Message-ID: <m-1@acme.example>\nDate: Tue, 05 Mar 2024 11:00:00 +0100\n"
     "From: Ana <ana@acme.example>\nTo: lou@client.example\nSubject: hi\n\nHello\n\n"
 )
+LOAD_TIME = datetime(2024, 3, 15)  # after every dated record of the catalogue
 EVENT = '{"email": "a@x.example", "timestamp": 1709632800, "event": "delivered", "sg_event_id": "e1"}'
 EVENT_WITHOUT_ID = '{"email": "a@x.example", "timestamp": 1709632800, "event": "delivered"}'
 
@@ -116,6 +118,17 @@ CASES = {
         "partial", (2, 1, 1),
         rejected=((2, "Date", "Date: header is missing (the mbox separator's date is not trusted)"),),
     ),
+    "message dated centuries ahead": Case(
+        "mailbox", "ana.mbox", (MESSAGE.replace("Tue, 05 Mar 2024", "Mon, 30 Jun 3609") + MESSAGE.replace("m-1", "m-2")
+                                ).encode(),
+        "partial", (2, 1, 1),
+        rejected=((1, "Date", "Date: 'Mon, 30 Jun 3609 11:00:00 +0100' is more than a day after the file was loaded "
+                   "(2024-03-15 00:00 UTC)"),),
+    ),
+    "sender without a domain": Case(
+        "mailbox", "ana.mbox", MESSAGE.replace("Ana <ana@acme.example>", "ana").encode(), "partial", (1, 0, 1),
+        rejected=((1, "From", "From: 'ana' has no domain (an address is local-part@domain)"),),
+    ),
     "0-byte mbox": Case("mailbox", "ana.mbox", b"", "loaded", (0, 0, 0)),
 }
 
@@ -133,7 +146,7 @@ def test_broken_input_is_accounted_for_with_its_reason(case: Case, con, tmp_path
     path.parent.mkdir(parents=True)
     path.write_bytes(case.content)
 
-    outcome = loader.load_file(con, LandedFile(case.source, path))
+    outcome = loader.load_file(con, LandedFile(case.source, path), load_time=LOAD_TIME)
 
     ledger = con.execute("select status, rows_total, rows_loaded, rows_rejected, error from raw._files").fetchall()
     assert ledger == [(case.status, *case.counts, case.error)]

@@ -64,7 +64,7 @@ def _nothing_opened_under(folder: Path):
         assert not str(file).startswith(str(folder)), f"{file} was opened"
         return real_open(file, *args, **kwargs)
 
-    def refuse_reader(con, path, scan):
+    def refuse_reader(con, path, scan, load_time):
         raise AssertionError(f"{path} was read")
 
     real_open = builtins.open
@@ -146,13 +146,13 @@ def test_a_file_rewritten_while_it_loads_is_not_kept_and_loads_next_run(con, lan
     lead = landing / "salesforce" / "Lead_2024-03-05.csv"
     real = loader.READERS["salesforce"]
 
-    def rewrite_meanwhile(con, path, scan):
+    def rewrite_meanwhile(con, path, scan, load_time):
         if path == lead:
             with open(lead, "a") as f:
                 f.write("00Q000000000009AAA,,,,,,,,,,,Open,005A,false,,2024-03-01T09:00:00.000Z,"
                         "2024-03-01T09:00:00.000Z,false\n")  # fmt: skip
             _touch(lead)
-        return real(con, path, scan)
+        return real(con, path, scan, load_time)
 
     with monkeypatch.context() as patch:
         patch.setitem(loader.READERS, "salesforce", rewrite_meanwhile)

@@ -231,7 +231,7 @@ def test_crash_mid_file_leaves_nothing_and_the_next_load_loads_it_whole(con, lan
 
 
 def test_a_value_the_warehouse_refuses_fails_that_file_only(con, landing: Path, monkeypatch):
-    def unstorable(con, path: Path, scan) -> AbstractContextManager[ParsedFile]:
+    def unstorable(con, path: Path, scan, load_time) -> AbstractContextManager[ParsedFile]:
         parsed = ParsedFile(rows_total=2)
         parsed.add("salesforce_leads", {"Id": "ok", "_row_number": 1})
         parsed.add("salesforce_leads", {"Id": "too big", "NumberOfEmployees": 1e30, "_row_number": 2})
@@ -250,10 +250,10 @@ def test_a_value_the_warehouse_refuses_fails_that_file_only(con, landing: Path, 
 def test_a_parser_defect_fails_that_file_and_the_others_still_load(con, landing: Path, monkeypatch):
     real = loader.READERS["mailbox"]
 
-    def broken_on_plain(con, path: Path, scan):
+    def broken_on_plain(con, path: Path, scan, load_time):
         if path.name == "plain.mbox":
             raise KeyError("unexpected header layout")
-        return real(con, path, scan)
+        return real(con, path, scan, load_time)
 
     monkeypatch.setitem(loader.READERS, "mailbox", broken_on_plain)
     outcomes = {Path(o.path).name: o for o in loader.load_source(con, landing, "mailbox")}

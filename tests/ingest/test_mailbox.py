@@ -10,6 +10,7 @@ from ingest.records import FileRejected, ParsedFile
 from ingest.schema import MAILBOX_MESSAGES, MAILBOX_RECIPIENTS
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "ingest" / "mailbox"
+LOAD_TIME = datetime(2024, 3, 15)  # after every fixture message
 NO_ID = (
     "Date: Mon, 11 Mar 2024 09:00:00 +0000\n"
     "From: ana@acme.example\n"
@@ -22,7 +23,7 @@ NO_ID = (
 
 def _parse(name: str) -> ParsedFile:
     path = FIXTURES / name
-    return mailbox.parse(path, path.read_bytes())
+    return mailbox.parse(path, path.read_bytes(), LOAD_TIME)
 
 
 def _messages(parsed: ParsedFile) -> dict[str, dict]:
@@ -95,9 +96,12 @@ def test_missing_or_unreadable_date_and_missing_from_reject_the_message():
 
 
 def test_message_without_message_id_gets_a_stable_content_derived_id():
-    first = mailbox.parse(Path("ana.mbox"), f"From ana@acme.example Mon Mar 11 09:00:00 2024\n{NO_ID}".encode())
-    copy = mailbox.parse(Path("lou.mbox"), f"From lou@client.example Mon Mar 11 09:05:00 2024\n{NO_ID}".encode())
-    other = mailbox.parse(Path("ana.mbox"), f"From ana Mon Mar 11 09:00:00 2024\n{NO_ID}P.S.\n".encode())
+    def parse(name: str, text: str) -> ParsedFile:
+        return mailbox.parse(Path(name), text.encode(), LOAD_TIME)
+
+    first = parse("ana.mbox", f"From ana@acme.example Mon Mar 11 09:00:00 2024\n{NO_ID}")
+    copy = parse("lou.mbox", f"From lou@client.example Mon Mar 11 09:05:00 2024\n{NO_ID}")
+    other = parse("ana.mbox", f"From ana Mon Mar 11 09:00:00 2024\n{NO_ID}P.S.\n")
 
     [derived] = _messages(first)
     assert derived and list(_messages(copy)) == [derived]
@@ -122,6 +126,6 @@ def test_date_out_of_range_in_utc_rejects_the_message():
         b"Date: Fri, 31 Dec 9999 23:30:00 -0100\nFrom: ana@acme.example\n\nbody\n"
     )
 
-    parsed = mailbox.parse(Path("ana.mbox"), data)
+    parsed = mailbox.parse(Path("ana.mbox"), data, datetime(9999, 12, 31))
 
     assert [(r.row_number, r.field) for r in parsed.rejections] == [(1, "Date")]

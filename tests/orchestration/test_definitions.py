@@ -120,7 +120,6 @@ def test_no_asset_rebuilds_on_its_own_and_every_job_runs_in_one_process():
 
 GX_BLOCKING = {
     "raw/salesforce_leads", "raw/salesforce_tasks", "raw/salesforce_users", "raw/salesforce_lead_history",
-    "raw/mailbox_messages",
 }
 
 

@@ -127,12 +127,16 @@ def _ingest_asset(source: str) -> dg.AssetsDefinition:
     def _load(context: dg.AssetExecutionContext, radar: RadarSettings, warehouse: Warehouse):
         validations, quarantined = [], {}
         with warehouse.connect(context, opener=connect) as con:
+            # The load's one clock reading, once the warehouse is ours: the ledger's loaded_at, the readers'
+            # bounds (a message dated too far after it is rejected) and the raw checks' "not after" all use it.
+            # Not the run's as-of: a run as of a past day still loads files delivered today.
+            load_time = settings.utc_now()
             try:
-                outcomes = load_source(con, radar.landing_path, source)
+                outcomes = load_source(con, radar.landing_path, source, load_time)
             except WarehouseWriteFailed as exc:  # a full disk: the step's message names the file, no retry
                 raise dg.Failure(description=str(exc), allow_retries=False) from exc
             context.log.info(f"{source}: {len(outcomes)} new file(s) from {radar.landing_path / source}")
-            parameters = raw_parameters(load_time=settings.utc_now())
+            parameters = raw_parameters(load_time=load_time)
             for table in tables:
                 count = con.execute(f"select count(*) from {table.qualified}").fetchone()[0]
                 validation = validate_new_rows(con, table, parameters, _new_files(table, outcomes))

@@ -15,6 +15,7 @@ class Receiver:
     received: list[dict] = field(default_factory=list)  # every body, whatever the answer
     accepted: list[dict] = field(default_factory=list)  # the bodies answered with 2xx
     paths: list[str] = field(default_factory=list)
+    keys: list[str | None] = field(default_factory=list)  # each request's Idempotency-Key header
 
     def fail_next(self, *statuses: int) -> None:
         self.statuses.extend(statuses)
@@ -28,6 +29,7 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             status = receiver.statuses.pop(0) if receiver.statuses else 200
             receiver.received.append(body)
             receiver.paths.append(self.path)
+            receiver.keys.append(self.headers.get("Idempotency-Key"))
             if 200 <= status < 300:
                 receiver.accepted.append(body)
             self.send_response(status)

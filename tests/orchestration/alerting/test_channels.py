@@ -20,6 +20,7 @@ FIRING = Notification(
     severity="error", day="2024-02-15", as_of="2024-02-16T12:00:00Z", value=0.45, expected_low=0.6,
     expected_high=None, summary="follow_up_coverage for team East is out of range: 45.0% on 2024-02-15",
     triage=TRIAGE, runbook_url="https://runbooks.example/coverage", run_url="http://127.0.0.1:3000/runs/r1",
+    page_key="follow-up-radar/follow_up_coverage/team/East@20240216T120000",
 )
 RESOLVED = Notification(**{**FIRING.__dict__, "status": "resolved", "value": 0.77, "triage": {}})
 
@@ -46,6 +47,7 @@ def test_webhook_body():
         "severity": "error", "day": "2024-02-15", "as_of": "2024-02-16T12:00:00Z",
         "summary": "follow_up_coverage for team East is out of range: 45.0% on 2024-02-15", "triage": TRIAGE,
         "runbook_url": "https://runbooks.example/coverage", "run_url": "http://127.0.0.1:3000/runs/r1",
+        "idempotency_key": FIRING.idempotency_key,
     }]
 
 
@@ -77,11 +79,11 @@ def test_slack_blocks():
     assert resolved["blocks"][0]["text"]["text"] == "RESOLVED: follow_up_coverage for East"
 
 
-def test_pagerduty_trigger_and_resolve_share_the_dedup_key():
+def test_pagerduty_trigger_and_resolve_share_the_incidents_page_key():
     assert deliver("pagerduty", FIRING) == [{
         "routing_key": "ROUTING-KEY-1",
         "event_action": "trigger",
-        "dedup_key": "follow-up-radar/follow_up_coverage/team/East",
+        "dedup_key": "follow-up-radar/follow_up_coverage/team/East@20240216T120000",
         "payload": {
             "summary": "follow_up_coverage for team East is out of range: 45.0% on 2024-02-15",
             "source": "follow-up-radar",
@@ -94,6 +96,7 @@ def test_pagerduty_trigger_and_resolve_share_the_dedup_key():
                 "value": 0.45, "expected": {"low": 0.6, "high": None}, "day": "2024-02-15", "scope_type": "team",
                 "scope": "East", "triage": TRIAGE,
                 "incident_id": "follow-up-radar/follow_up_coverage/team/East@20240216T120000",
+                "idempotency_key": FIRING.idempotency_key,
             },
         },
         "client": "Follow-up Radar",
@@ -104,7 +107,7 @@ def test_pagerduty_trigger_and_resolve_share_the_dedup_key():
     }]
     assert deliver("pagerduty", RESOLVED) == [{
         "routing_key": "ROUTING-KEY-1", "event_action": "resolve",
-        "dedup_key": "follow-up-radar/follow_up_coverage/team/East",
+        "dedup_key": "follow-up-radar/follow_up_coverage/team/East@20240216T120000",
     }]
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 import duckdb
 
-from orchestration.alerting.channels import Channel, Sent, post
+from orchestration.alerting.channels import TIMEOUT_SECONDS, Channel, Sent, post
 from orchestration.alerting.notification import Notification
 from orchestration.alerting.store import DELIVERIES
 
@@ -26,6 +26,7 @@ class RetryPolicy:
     pause_seconds: float = 0.5  # between tries within one evaluation, doubling
     backoff_seconds: float = 60.0  # before the next evaluation may try again, doubling per failed evaluation
     max_backoff_seconds: float = 3600.0
+    deadline_seconds: float = TIMEOUT_SECONDS  # for each request, whole
 
     def next_attempt(self, now: datetime, failed_evaluations: int) -> datetime:
         delay = min(self.backoff_seconds * 2 ** max(failed_evaluations - 1, 0), self.max_backoff_seconds)
@@ -170,19 +171,19 @@ def _send(channel: Channel, notification: Notification, policy: RetryPolicy, sle
     for attempt in range(policy.tries_per_evaluation):
         if attempt:
             sleep(policy.pause_seconds * 2 ** (attempt - 1))
-        sent = _post_all(channel, notification)
+        sent = _post_all(channel, notification, policy.deadline_seconds)
         if sent.ok:
             return sent, attempt + 1
     return sent, policy.tries_per_evaluation
 
 
-def _post_all(channel: Channel, notification: Notification) -> Sent:
+def _post_all(channel: Channel, notification: Notification, deadline_seconds: float) -> Sent:
     """Every body of the notification, each with the notification's idempotency key (numbered when there are
     several): the same on every try."""
     bodies = channel.bodies(notification)
     for i, body in enumerate(bodies, start=1):
         key = notification.idempotency_key if len(bodies) == 1 else f"{notification.idempotency_key}/{i}"
-        sent = post(channel, body, key)
+        sent = post(channel, body, key, deadline_seconds)
         if not sent.ok:
             return sent
     return Sent(True)

@@ -1,10 +1,7 @@
 """The alert lifecycle, stepping the as-of time day by day through incidents and recoveries, with every channel
 delivering over real HTTP to servers on 127.0.0.1."""
 
-from collections.abc import Iterator
-from contextlib import ExitStack
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -12,61 +9,23 @@ import pytest
 from expectations.drift import BREACHED, NO_DATA, NOT_ARMED, OK
 from expectations.measures import load_measures
 from orchestration.alerting import lifecycle
-from orchestration.alerting.channels import Channel, channel_problems, configured_channels
-from orchestration.alerting.delivery import RetryPolicy, deliver_pending
-from orchestration.alerting.evaluate import AlertSettings, Outcome, evaluate
+from orchestration.alerting.channels import Channel, configured_channels
+from orchestration.alerting.delivery import RetryPolicy
+from orchestration.alerting.evaluate import AlertSettings, evaluate
 from orchestration.alerting.triage import DATA_PROBLEM, FOLLOW_UP_PROBLEM
-from tests.orchestration.alerting.receiver import Receiver, receiver
+from tests.orchestration.alerting.steps import (
+    INCIDENT,
+    QUICK,
+    REP_KEY,
+    ROUTING_KEY,
+    TEAM_KEY,
+    bodies_for,
+    incident_story,
+    pages_for,
+    rows,
+    step_through,
+)
 from tests.orchestration.alerting.world import Story, build
-
-INCIDENT = range(45, 52)  # days on which U1 (team East) stops following up
-TEAM_KEY = "follow-up-radar/follow_up_coverage/team/East"
-REP_KEY = "follow-up-radar/follow_up_coverage/rep/U1"
-ROUTING_KEY = "R0UTINGKEY-not-for-logs"
-QUICK = AlertSettings(retry=RetryPolicy(pause_seconds=0.01, backoff_seconds=0))
-
-
-def incident_story() -> Story:
-    return Story(covered=lambda rep, i: 2 if rep == "U1" and i in INCIDENT else 15 + (i % 2))
-
-
-@pytest.fixture
-def channels(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Receiver]]:
-    with ExitStack() as stack:
-        hooks = {name: stack.enter_context(receiver(f"/{name}")) for name in ("webhook", "slack", "pagerduty")}
-        monkeypatch.setenv("RADAR_ALERT_WEBHOOK_URL", hooks["webhook"].url)
-        monkeypatch.setenv("RADAR_SLACK_WEBHOOK_URL", hooks["slack"].url)
-        monkeypatch.setenv("RADAR_PAGERDUTY_ROUTING_KEY", ROUTING_KEY)
-        monkeypatch.setenv("RADAR_PAGERDUTY_EVENTS_URL", hooks["pagerduty"].url)
-        yield hooks
-
-
-def step_through(warehouse: Path, story: Story, days: range, settings: AlertSettings = QUICK) -> list[Outcome]:
-    """Each day as a run does it: evaluate and queue with the warehouse open, then deliver."""
-    outcomes = []
-    measures = load_measures()
-    for i in days:
-        as_of = story.as_of_after(i)
-        with duckdb.connect(str(warehouse)) as con:
-            queue_for = configured_channels(usable_only=False)
-            outcomes.append(evaluate(con, measures, as_of, queue_for, as_of, settings, run_id=f"run{i}"))
-        deliver_pending(lambda: duckdb.connect(str(warehouse)), configured_channels(), as_of, settings.retry,
-                        problems=channel_problems())
-    return outcomes
-
-
-def bodies_for(hook: Receiver, key: str, field: str = "dedup_key") -> list[dict]:
-    return [b for b in hook.accepted if b.get(field) == key]
-
-
-def pages_for(hook: Receiver, key: str) -> list[dict]:
-    """PagerDuty events of the incidents of one dedup key (PagerDuty's dedup_key is the incident)."""
-    return [b for b in hook.accepted if b["dedup_key"].startswith(f"{key}@")]
-
-
-def rows(warehouse: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def test_step_opens_once_keeps_quiet_reminds_and_resolves():

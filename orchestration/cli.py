@@ -34,7 +34,21 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _channels_usable(command: str) -> bool:
+    """Say why each configured alert channel that cannot be used is unusable (never its URL)."""
+    from orchestration.alerting.channels import channel_problems
+
+    problems = channel_problems()
+    for problem in problems.values():
+        print(f"{command}: {problem}", file=sys.stderr)
+    return not problems
+
+
 def _run(args: argparse.Namespace) -> int:
+    if not _channels_usable("radar run"):
+        print("radar run: fix or unset the variable, then run again (`radar alerts test` checks every channel)",
+              file=sys.stderr)
+        return 2
     if args.landing:
         os.environ["RADAR_LANDING_DIR"] = args.landing
     if args.warehouse:
@@ -153,17 +167,19 @@ def _measures(args: argparse.Namespace) -> int:
 
 
 def _alerts_test(args: argparse.Namespace) -> int:
-    from orchestration.alerting.channels import configured_channels
+    from orchestration.alerting.channels import channel_problems, configured_channels
     from orchestration.alerting.delivery import send_now
     from orchestration.alerting.notification import probe_notification
 
-    channels = configured_channels()
-    if not channels:
+    channels, problems = configured_channels(), channel_problems()
+    if not channels and not problems:
         print("radar alerts test: no channel configured (set RADAR_ALERT_WEBHOOK_URL, RADAR_SLACK_WEBHOOK_URL or "
               "RADAR_PAGERDUTY_ROUTING_KEY)", file=sys.stderr)
         return 2
+    for name, problem in problems.items():
+        print(f"{name}: not tried ({problem})")
     notification = probe_notification(settings.utc_now())
-    failed = 0
+    failed = len(problems)
     for channel in channels:
         sent = send_now(channel, notification)
         failed += not sent.ok

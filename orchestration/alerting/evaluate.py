@@ -1,5 +1,6 @@
 """One evaluation of every tracked measure at an as-of time: history written, incidents opened or resolved,
-notifications delivered. Called by the Dagster asset monitoring/alerts after the marts are rebuilt."""
+their notifications queued (delivery.py sends them, with the warehouse closed). Called by the Dagster asset
+monitoring/alerts after the marts are rebuilt."""
 
 import os
 from collections.abc import Mapping, Sequence
@@ -13,7 +14,7 @@ from expectations.drift import Judgement, judge, judge_all
 from expectations.measures import Measure, daily_series, evaluated_day
 from orchestration.alerting import lifecycle
 from orchestration.alerting.channels import Channel
-from orchestration.alerting.delivery import Attempt, RetryPolicy, deliver_pending
+from orchestration.alerting.delivery import RetryPolicy
 from orchestration.alerting.notification import FIRING, RESOLVED, Notification, expected_text, format_value, iso
 from orchestration.alerting.store import MEASURE_HISTORY, MEASURE_HISTORY_COLUMNS, ensure_tables
 from orchestration.alerting.triage import FeedVerdict, triage
@@ -56,7 +57,6 @@ class Evaluation:
 @dataclass(frozen=True)
 class Outcome:
     evaluations: list[Evaluation]
-    attempts: list[Attempt]
     errors: dict[str, str] = field(default_factory=dict)  # measure key -> why it could not be computed
 
     def changed(self, action: str) -> list[Evaluation]:
@@ -77,7 +77,7 @@ def evaluate(
     feeds = [FeedVerdict(e.measure, e.judgement) for e in verdicts if e.measure.feed]
     labels = scope_labels(con)
     evaluations = [_advance(con, e, feeds, labels, as_of, now, channels, settings, run_id) for e in verdicts]
-    return Outcome(evaluations, deliver_pending(con, channels, now, settings.retry), errors)
+    return Outcome(evaluations, errors)
 
 
 def scope_labels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -140,7 +140,7 @@ def _advance(
     action = lifecycle.step(incident, j.state, as_of, settings.reminder_hours)
     if action is None:
         return evaluation
-    incident_id = incident.incident_id if incident else f"{key}@{as_of:%Y%m%dT%H%M%S}"
+    incident_id = incident.incident_id if incident else lifecycle.new_incident_id(con, key, as_of)
     label = labels.get(evaluation.scope, evaluation.scope)
     status = RESOLVED if action == lifecycle.RESOLVE else FIRING
     notes = triage(con, m, evaluation.scope, j.day, as_of, feeds, labels) if status == FIRING else {}
@@ -151,6 +151,7 @@ def _advance(
         summary=_summary(m, label, j, status), triage=notes,
         runbook_url=f"{settings.runbook_base_url}/{m.runbook}" if settings.runbook_base_url else m.runbook,
         run_url=f"{settings.dagster_url}/runs/{run_id}" if run_id else "", reminder=action == lifecycle.REMIND,
+        page_key=incident_id,
     )
     lifecycle.apply(con, action, notification, incident, channels, as_of, now, run_id)
     return Evaluation(m, evaluation.scope, j, action, incident_id)

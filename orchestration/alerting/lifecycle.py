@@ -43,6 +43,17 @@ def dedup_key(measure: str, scope_type: str, scope: str) -> str:
     return f"follow-up-radar/{measure}/{scope_type}/{scope}"
 
 
+def new_incident_id(con: duckdb.DuckDBPyConnection, key: str, as_of: datetime) -> str:
+    """`<dedup key>@<as-of>`; when an as-of is evaluated again after an incident opened at it was resolved (a
+    re-run, a backfill), `~2`, `~3`... keep the new incident's id unique."""
+    base = f"{key}@{as_of:%Y%m%dT%H%M%S}"
+    taken = {row[0] for row in con.execute(
+        f"select incident_id from {ALERTS} where incident_id = ? or incident_id like ?", [base, f"{base}~%"]
+    ).fetchall()}
+    return next(candidate for n in range(1, len(taken) + 2) if (candidate := base if n == 1 else f"{base}~{n}")
+                not in taken)
+
+
 def firing_scopes(con: duckdb.DuckDBPyConnection, measure: str, scope_type: str) -> list[str]:
     return [row[0] for row in con.execute(
         f"select scope from {ALERTS} where status = 'firing' and measure = ? and scope_type = ? order by scope",

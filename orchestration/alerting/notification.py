@@ -1,6 +1,7 @@
 """What an alert says, independent of the channel that carries it; stored with each delivery so a retry sends
 exactly what the first attempt would have."""
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -28,6 +29,19 @@ class Notification:
     runbook_url: str = ""
     run_url: str = ""
     reminder: bool = False
+    # What PagerDuty deduplicates on: the incident (one page per opening) where set; notifications queued before
+    # it existed, and the pipeline-run alerts (sent at once, never retried later), use the dedup key.
+    page_key: str = ""
+
+    @property
+    def pagerduty_key(self) -> str:
+        return self.page_key or self.dedup_key
+
+    @property
+    def idempotency_key(self) -> str:
+        """The same for every try of this notification (it is stored whole with each delivery), different for
+        any other: receivers drop a repeat by it."""
+        return hashlib.sha256(self.to_json().encode()).hexdigest()[:32]
 
     @property
     def expected(self) -> dict:

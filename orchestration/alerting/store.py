@@ -32,9 +32,12 @@ DDL = (
         delivery_id bigint primary key, incident_id varchar not null, dedup_key varchar not null,
         channel varchar not null, transition varchar not null, notification json not null,
         status varchar not null, attempts integer not null, created_at timestamp not null,
-        next_attempt_at timestamp not null, last_attempt_at timestamp, delivered_at timestamp, last_error varchar
+        next_attempt_at timestamp not null, last_attempt_at timestamp, delivered_at timestamp, last_error varchar,
+        claimed_by varchar
     )
     """,
+    # Warehouses created before deliveries were claimed: the run sending a delivery, while it is in flight.
+    f"alter table {DELIVERIES} add column if not exists claimed_by varchar",
 )
 
 MEASURE_HISTORY_COLUMNS = (

@@ -1,5 +1,6 @@
 import dagster as dg
 
+from orchestration.lib.alert_channels import AlertChannels
 from orchestration.lib.dbt_project import dbt_resource
 from orchestration.lib.radar_settings import RadarSettings
 from orchestration.lib.warehouse import Warehouse
@@ -11,6 +12,7 @@ defs = dg.Definitions(
         "radar": RadarSettings(),
         "warehouse": Warehouse(path=dg.EnvVar("RADAR_WAREHOUSE")),
         "dbt": dbt_resource(),
+        "alert_channels": AlertChannels(),
     },
     executor=dg.in_process_executor,
 )

@@ -27,6 +27,12 @@ def _is_dead(instance: dg.DagsterInstance, run_id: str) -> bool:
     return True
 
 
+def is_running(instance: dg.DagsterInstance, run_id: str) -> bool:
+    """A run that has not ended and whose process has not died."""
+    run = instance.get_run_by_id(run_id)
+    return run is not None and run.status not in FINISHED_STATUSES and not _is_dead(instance, run_id)
+
+
 def release_dead_runs(instance: dg.DagsterInstance) -> list[str]:
     """Free the pool slots of runs that ended, or whose process is gone (marking those failed); say what was
     done, one line per run."""

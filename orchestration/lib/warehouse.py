@@ -10,6 +10,7 @@ radar-runs/<run_id>.lock`) while it executes. The kernel drops the lock with the
 import fcntl
 import hashlib
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import IO
 
 import dagster as dg
 import duckdb
+from dagster._core.execution.plan.instance_concurrency_context import InstanceConcurrencyContext
 from pydantic import PrivateAttr
 
 from orchestration import settings
@@ -34,6 +36,7 @@ WAREHOUSE_POOL = pool_for(settings.warehouse_path())
 # A writer outside Dagster (`radar reprocess`, a tool holding the file open) can still hold DuckDB's file
 # lock: a step that meets it waits and tries again, 5, 10, 20, 40, 60 seconds later.
 LOCK_RETRIES = 5
+LOCK_WAITS = (5, 10, 20, 40, 60)
 _LOCK_MESSAGE = "Could not set lock on file"
 Opener = Callable[[Path], duckdb.DuckDBPyConnection]
 
@@ -98,3 +101,41 @@ class Warehouse(dg.ConfigurableResource):
             yield con
         finally:
             con.close()
+
+    @contextmanager
+    def briefly(self, context: dg.AssetExecutionContext) -> Iterator[duckdb.DuckDBPyConnection]:
+        """For a step outside the writer's pool (one that waits on the network between its transactions): the
+        pool's slot and a connection, both held only inside the block. A lock held outside Dagster is waited out
+        here rather than by retrying the step, which would repeat the work done between the blocks."""
+        with holding_writer_slot(context):
+            con = self._connect_waiting(context)
+            try:
+                yield con
+            finally:
+                con.close()
+
+    def _connect_waiting(self, context: dg.AssetExecutionContext) -> duckdb.DuckDBPyConnection:
+        waits = iter(LOCK_WAITS)
+        while True:
+            try:
+                return duckdb.connect(str(self.file))
+            except duckdb.IOException as error:
+                wait = next(waits, None)
+                if _LOCK_MESSAGE not in str(error) or wait is None:
+                    raise
+                context.log.warning(f"the warehouse is locked by another process; trying again in {wait}s")
+                time.sleep(wait)
+
+
+@contextmanager
+def holding_writer_slot(context: dg.AssetExecutionContext, pool: str = WAREHOUSE_POOL) -> Iterator[None]:
+    """The pool's slot for the block, claimed and queued for as Dagster's executor does for a pooled step (under
+    a step key of its own), and freed on leaving."""
+    step_key = f"{context.get_step_execution_context().step.key}[{pool}]"
+    with InstanceConcurrencyContext(context.instance, context.run) as slots:
+        while not slots.claim(pool, step_key):
+            time.sleep(max(slots.interval_to_next_pending_claim_check(), 0.1))
+        try:
+            yield
+        finally:
+            slots.free_step(step_key)

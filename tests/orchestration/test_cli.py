@@ -186,6 +186,33 @@ def test_alerts_test_without_channels_says_how_to_configure_one():
     assert "RADAR_ALERT_WEBHOOK_URL" in done.stderr
 
 
+MALFORMED_WEBHOOK = "hooks.example.com/services/T0/B0?token=tok3n-not-for-logs"
+
+
+def test_run_refuses_a_malformed_alert_url_up_front_without_printing_it(tmp_path: Path):
+    env = {"RADAR_ALERT_WEBHOOK_URL": MALFORMED_WEBHOOK, "DAGSTER_HOME": str(tmp_path / "home"),
+           "RADAR_LANDING_DIR": str(tmp_path / "landing"), "RADAR_WAREHOUSE": str(tmp_path / "radar.duckdb")}
+    done = _radar("run", env=env)
+    assert done.returncode == 2
+    assert "alert channel webhook is off: RADAR_ALERT_WEBHOOK_URL is not a usable URL (it has no scheme" in done.stderr
+    assert "tok3n" not in done.stdout + done.stderr and "hooks.example.com" not in done.stdout + done.stderr
+    assert not (tmp_path / "radar.duckdb").exists()  # nothing ran
+
+
+def test_alerts_test_names_a_malformed_channel_and_still_tests_the_others():
+    with receiver("/pd") as pagerduty:
+        env = {"RADAR_ALERT_WEBHOOK_URL": MALFORMED_WEBHOOK, "RADAR_PAGERDUTY_ROUTING_KEY": "KEY-123",
+               "RADAR_PAGERDUTY_EVENTS_URL": pagerduty.url, "RADAR_SLACK_WEBHOOK_URL": ""}
+        done = _radar("alerts", "test", env=env)
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        "webhook: not tried (alert channel webhook is off: RADAR_ALERT_WEBHOOK_URL is not a usable URL (it has no "
+        "scheme; it must start with https:// or http://); the URL is not shown as it may hold a secret)",
+        "pagerduty: delivered",
+    ]
+    assert "tok3n" not in done.stdout + done.stderr and "KEY-123" not in done.stdout + done.stderr
+
+
 def test_serve_webhooks_refuses_to_start_without_a_verification_key(tmp_path: Path):
     env = {"RADAR_LANDING_DIR": str(tmp_path), "RADAR_SENDGRID_VERIFICATION_KEY": ""}
     done = _radar("serve-webhooks", "--port", "0", env=env)

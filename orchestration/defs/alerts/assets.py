@@ -1,15 +1,16 @@
-"""The on-call half: after the marts rebuild, judge every tracked measure, open or resolve incidents and deliver
-their notifications, inside the run (a failed asset check alone would not fail the run, nor reach a sensor)."""
+"""The on-call half: after the marts rebuild, judge every tracked measure, open or resolve incidents and queue
+their notifications, inside the run (a failed asset check alone would not fail the run, nor reach a sensor); the
+asset monitoring/alert_deliveries (delivery.py) sends them after this step has let go of the warehouse."""
 
 import dagster as dg
 
 from expectations.drift import BREACHED
 from expectations.measures import Measure, load_measures
 from orchestration.alerting import lifecycle
-from orchestration.alerting.channels import configured_channels
 from orchestration.alerting.evaluate import AlertSettings, Evaluation, Outcome, evaluate
 from orchestration.alerting.notification import format_value
 from orchestration.defs.jobs import MONITORING_GROUP
+from orchestration.lib.alert_channels import AlertChannels
 from orchestration.lib.radar_settings import RadarSettings
 from orchestration.lib.warehouse import WAREHOUSE_POOL, Warehouse
 from orchestration.settings import utc_now
@@ -48,18 +49,20 @@ def _check_spec(measure: Measure) -> dg.AssetCheckSpec:
         dg.AssetSpec(
             ALERTS, deps=[MEASURE_HISTORY], group_name=MONITORING_GROUP, kinds={"python", "duckdb"},
             owners=["team:data-engineering"],
-            description="Incidents, one per (measure, scope) while out of range (monitoring.alerts), and their "
-            "deliveries to the configured channels (monitoring.alert_deliveries).",
+            description="Incidents, one per (measure, scope) while out of range (monitoring.alerts), their "
+            "notifications queued for each configured channel (monitoring.alert_deliveries).",
         ),
     ],
     check_specs=[_check_spec(m) for m in MEASURES],
     pool=WAREHOUSE_POOL,
 )
-def monitoring_evaluation(context: dg.AssetExecutionContext, radar: RadarSettings, warehouse: Warehouse):
+def monitoring_evaluation(
+    context: dg.AssetExecutionContext, radar: RadarSettings, warehouse: Warehouse, alert_channels: AlertChannels
+):
     as_of = radar.resolve_as_of(context)
     with warehouse.connect(context) as con:
         outcome = evaluate(
-            con, MEASURES, as_of, configured_channels(), utc_now(), AlertSettings.from_env(), run_id=context.run_id
+            con, MEASURES, as_of, alert_channels.to_queue(), utc_now(), AlertSettings.from_env(), run_id=context.run_id
         )
         history_rows = con.execute("select count(*) from monitoring.measure_history").fetchone()[0]
     _log(context, outcome)
@@ -96,14 +99,10 @@ def _check_result(measure: Measure, evaluations: list[Evaluation], error: str | 
 
 
 def _alert_metadata(outcome: Outcome) -> dict:
-    delivered = sum(a.delivered for a in outcome.attempts)
     return {
         "opened": [e.incident_id for e in outcome.changed(lifecycle.OPEN)],
         "resolved": [e.incident_id for e in outcome.changed(lifecycle.RESOLVE)],
         "reminded": [e.incident_id for e in outcome.changed(lifecycle.REMIND)],
-        "deliveries_sent": delivered,
-        "deliveries_failed": len(outcome.attempts) - delivered,
-        "delivery_errors": [f"{a.channel} {a.transition}: {a.error}" for a in outcome.attempts if not a.delivered],
     }
 
 
@@ -114,6 +113,3 @@ def _log(context: dg.AssetExecutionContext, outcome: Outcome) -> None:
         context.log.warning(f"alert firing: {e.incident_id} ({e.judgement.state} on {e.judgement.day})")
     for e in outcome.changed(lifecycle.RESOLVE):
         context.log.info(f"alert resolved: {e.incident_id}")
-    for a in outcome.attempts:
-        if not a.delivered:
-            context.log.warning(f"delivery to {a.channel} failed ({a.transition} of {a.incident_id}): {a.error}")

@@ -4,7 +4,7 @@ the Dagster daemon; `radar run`, which runs in-process, sends its own and tags t
 
 import dagster as dg
 
-from orchestration.alerting.channels import configured_channels
+from orchestration.alerting.channels import channel_problems, configured_channels
 from orchestration.alerting.delivery import send_now
 from orchestration.alerting.evaluate import AlertSettings
 from orchestration.alerting.notification import FIRING, RESOLVED
@@ -27,7 +27,7 @@ def notify_run(instance: dg.DagsterInstance, run: dg.DagsterRun, status: str, me
     if not should_notify(status, _previous_status(instance, run)):
         return []
     notification = run_notification(status, run.job_name, run.run_id, utc_now(), AlertSettings.from_env(), message)
-    said = []
+    said = [f"{status} alert for run {run.run_id} not sent: {problem}" for problem in channel_problems().values()]
     for channel in configured_channels():
         sent = send_now(channel, notification)
         said.append(f"{status} alert for run {run.run_id} " + (

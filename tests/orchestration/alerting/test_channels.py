@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from orchestration.alerting.channels import PAGERDUTY_EVENTS_URL, Channel, configured_channels, post
+from orchestration.alerting.channels import PAGERDUTY_EVENTS_URL, Channel, channel_problems, configured_channels, post
 from orchestration.alerting.delivery import RetryPolicy, send_now
 from orchestration.alerting.notification import Notification, probe_notification
 from tests.orchestration.alerting.receiver import receiver
@@ -20,6 +20,7 @@ FIRING = Notification(
     severity="error", day="2024-02-15", as_of="2024-02-16T12:00:00Z", value=0.45, expected_low=0.6,
     expected_high=None, summary="follow_up_coverage for team East is out of range: 45.0% on 2024-02-15",
     triage=TRIAGE, runbook_url="https://runbooks.example/coverage", run_url="http://127.0.0.1:3000/runs/r1",
+    page_key="follow-up-radar/follow_up_coverage/team/East@20240216T120000",
 )
 RESOLVED = Notification(**{**FIRING.__dict__, "status": "resolved", "value": 0.77, "triage": {}})
 
@@ -46,6 +47,7 @@ def test_webhook_body():
         "severity": "error", "day": "2024-02-15", "as_of": "2024-02-16T12:00:00Z",
         "summary": "follow_up_coverage for team East is out of range: 45.0% on 2024-02-15", "triage": TRIAGE,
         "runbook_url": "https://runbooks.example/coverage", "run_url": "http://127.0.0.1:3000/runs/r1",
+        "idempotency_key": FIRING.idempotency_key,
     }]
 
 
@@ -77,11 +79,11 @@ def test_slack_blocks():
     assert resolved["blocks"][0]["text"]["text"] == "RESOLVED: follow_up_coverage for East"
 
 
-def test_pagerduty_trigger_and_resolve_share_the_dedup_key():
+def test_pagerduty_trigger_and_resolve_share_the_incidents_page_key():
     assert deliver("pagerduty", FIRING) == [{
         "routing_key": "ROUTING-KEY-1",
         "event_action": "trigger",
-        "dedup_key": "follow-up-radar/follow_up_coverage/team/East",
+        "dedup_key": "follow-up-radar/follow_up_coverage/team/East@20240216T120000",
         "payload": {
             "summary": "follow_up_coverage for team East is out of range: 45.0% on 2024-02-15",
             "source": "follow-up-radar",
@@ -94,6 +96,7 @@ def test_pagerduty_trigger_and_resolve_share_the_dedup_key():
                 "value": 0.45, "expected": {"low": 0.6, "high": None}, "day": "2024-02-15", "scope_type": "team",
                 "scope": "East", "triage": TRIAGE,
                 "incident_id": "follow-up-radar/follow_up_coverage/team/East@20240216T120000",
+                "idempotency_key": FIRING.idempotency_key,
             },
         },
         "client": "Follow-up Radar",
@@ -104,7 +107,7 @@ def test_pagerduty_trigger_and_resolve_share_the_dedup_key():
     }]
     assert deliver("pagerduty", RESOLVED) == [{
         "routing_key": "ROUTING-KEY-1", "event_action": "resolve",
-        "dedup_key": "follow-up-radar/follow_up_coverage/team/East",
+        "dedup_key": "follow-up-radar/follow_up_coverage/team/East@20240216T120000",
     }]
 
 
@@ -154,3 +157,67 @@ def test_channel_reprs_hide_urls_and_keys():
     assert [c.name for c in channels] == ["webhook", "slack", "pagerduty"]
     text = repr(channels)
     assert "secret-path" not in text and "XXXX" not in text and "R0UTING" not in text
+
+
+SECRET = "tok3n-not-for-logs"
+MALFORMED = {
+    "no scheme": f"hooks.example.com/services/T0/B0?token={SECRET}",
+    "not http": f"ftp://hooks.example.com/x?token={SECRET}",
+    "no host": f"https:///services?token={SECRET}",
+    "a port that is no number": f"https://hooks.example.com:{SECRET}/x",
+    "a space": f"https://hooks.example.com/x?token={SECRET} ",
+}
+
+
+@pytest.mark.parametrize("name,variable", [("webhook", "RADAR_ALERT_WEBHOOK_URL"), ("slack", "RADAR_SLACK_WEBHOOK_URL"),
+                                           ("pagerduty", "RADAR_PAGERDUTY_EVENTS_URL")])
+@pytest.mark.parametrize("url", MALFORMED.values(), ids=MALFORMED.keys())
+def test_a_malformed_url_turns_its_channel_off_with_an_error_that_names_it_and_never_the_url(name, variable, url):
+    env = {variable: url, "RADAR_PAGERDUTY_ROUTING_KEY": "k"}
+    problems = channel_problems(env)
+    assert list(problems) == [name]
+    assert problems[name].startswith(f"alert channel {name} is off: {variable} is not a usable URL (")
+    assert SECRET not in problems[name] and "hooks.example.com" not in problems[name]
+    assert name not in [c.name for c in configured_channels(env)]
+    assert name in [c.name for c in configured_channels(env, usable_only=False)]  # its notifications still queue
+
+
+def test_a_post_that_fails_on_its_url_reports_without_it():
+    """urllib's own errors repeat the URL (`unknown url type: '...?token=...'`)."""
+    unchecked = Channel("webhook", MALFORMED["no scheme"], lambda n: [{}])
+    sent = post(unchecked, {"x": 1})
+    assert not sent.ok
+    assert SECRET not in sent.error and "hooks.example.com" not in sent.error
+    assert sent.error.startswith("ValueError: unknown url type")
+
+
+def test_a_channel_answering_after_the_deadline_fails_with_a_timeout():
+    with receiver() as hook:
+        hook.answer_late(3)
+        sent = post(channel("webhook", hook.url), {"x": 1}, seconds=0.5)
+    assert not sent.ok and sent.error.startswith("timed out: no complete answer within 0.5 s")
+
+
+def test_a_channel_trickling_its_answer_is_stopped_at_the_deadline():
+    """A byte every 0.2 s would keep a socket timeout of 1 s from ever firing."""
+    with receiver() as hook:
+        hook.trickle_seconds = 0.2
+        sent = post(channel("webhook", hook.url), {"x": 1}, seconds=1)
+    assert not sent.ok and sent.error.startswith("timed out: no complete answer within 1 s")
+
+
+def test_every_try_of_a_notification_carries_the_same_idempotency_key():
+    with receiver() as hook:
+        hook.fail_next(500, 503)
+        assert send_now(channel("webhook", hook.url), FIRING, RetryPolicy(pause_seconds=0), sleep=lambda s: None).ok
+        assert send_now(channel("webhook", hook.url), RESOLVED, RetryPolicy(pause_seconds=0)).ok
+    assert hook.keys == [FIRING.idempotency_key] * 3 + [RESOLVED.idempotency_key]
+    assert FIRING.idempotency_key != RESOLVED.idempotency_key
+    assert [b["idempotency_key"] for b in hook.received] == hook.keys  # the webhook body carries it too
+
+
+def test_pagerduty_events_of_one_notification_are_keyed_apart():
+    note = probe_notification(datetime(2024, 3, 1, 9, 30))
+    with receiver() as hook:
+        assert send_now(channel("pagerduty", hook.url), note).ok
+    assert hook.keys == [f"{note.idempotency_key}/1", f"{note.idempotency_key}/2"]

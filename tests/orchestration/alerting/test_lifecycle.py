@@ -1,10 +1,7 @@
 """The alert lifecycle, stepping the as-of time day by day through incidents and recoveries, with every channel
 delivering over real HTTP to servers on 127.0.0.1."""
 
-from collections.abc import Iterator
-from contextlib import ExitStack
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -14,53 +11,21 @@ from expectations.measures import load_measures
 from orchestration.alerting import lifecycle
 from orchestration.alerting.channels import Channel, configured_channels
 from orchestration.alerting.delivery import RetryPolicy
-from orchestration.alerting.evaluate import AlertSettings, Outcome, evaluate
+from orchestration.alerting.evaluate import AlertSettings, evaluate
 from orchestration.alerting.triage import DATA_PROBLEM, FOLLOW_UP_PROBLEM
-from tests.orchestration.alerting.receiver import Receiver, receiver
+from tests.orchestration.alerting.steps import (
+    INCIDENT,
+    QUICK,
+    REP_KEY,
+    ROUTING_KEY,
+    TEAM_KEY,
+    bodies_for,
+    incident_story,
+    pages_for,
+    rows,
+    step_through,
+)
 from tests.orchestration.alerting.world import Story, build
-
-INCIDENT = range(45, 52)  # days on which U1 (team East) stops following up
-TEAM_KEY = "follow-up-radar/follow_up_coverage/team/East"
-REP_KEY = "follow-up-radar/follow_up_coverage/rep/U1"
-ROUTING_KEY = "R0UTINGKEY-not-for-logs"
-QUICK = AlertSettings(retry=RetryPolicy(pause_seconds=0.01, backoff_seconds=0))
-
-
-def incident_story() -> Story:
-    return Story(covered=lambda rep, i: 2 if rep == "U1" and i in INCIDENT else 15 + (i % 2))
-
-
-@pytest.fixture
-def channels(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Receiver]]:
-    with ExitStack() as stack:
-        hooks = {name: stack.enter_context(receiver(f"/{name}")) for name in ("webhook", "slack", "pagerduty")}
-        monkeypatch.setenv("RADAR_ALERT_WEBHOOK_URL", hooks["webhook"].url)
-        monkeypatch.setenv("RADAR_SLACK_WEBHOOK_URL", hooks["slack"].url)
-        monkeypatch.setenv("RADAR_PAGERDUTY_ROUTING_KEY", ROUTING_KEY)
-        monkeypatch.setenv("RADAR_PAGERDUTY_EVENTS_URL", hooks["pagerduty"].url)
-        yield hooks
-
-
-def step_through(warehouse: Path, story: Story, days: range, settings: AlertSettings = QUICK) -> list[Outcome]:
-    outcomes = []
-    measures = load_measures()
-    for i in days:
-        con = duckdb.connect(str(warehouse))
-        try:
-            as_of = story.as_of_after(i)
-            outcomes.append(evaluate(con, measures, as_of, configured_channels(), as_of, settings, run_id=f"run{i}"))
-        finally:
-            con.close()
-    return outcomes
-
-
-def bodies_for(hook: Receiver, key: str, field: str = "dedup_key") -> list[dict]:
-    return [b for b in hook.accepted if b.get(field) == key]
-
-
-def rows(warehouse: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def test_step_opens_once_keeps_quiet_reminds_and_resolves():
@@ -84,7 +49,7 @@ def test_an_incident_and_its_recovery_send_one_firing_and_one_resolved_per_chann
     for key in (TEAM_KEY, REP_KEY):
         statuses = [b["status"] for b in bodies_for(channels["webhook"], key)]
         assert statuses == ["firing", "resolved"]
-        assert [b["event_action"] for b in bodies_for(channels["pagerduty"], key)] == ["trigger", "resolve"]
+        assert [b["event_action"] for b in pages_for(channels["pagerduty"], key)] == ["trigger", "resolve"]
         slack = [b["text"] for b in channels["slack"].accepted if key in b["blocks"][-1]["elements"][0]["text"]]
         assert [text.split(":")[0] for text in slack] == ["FIRING", "RESOLVED"]
     firing = bodies_for(channels["webhook"], TEAM_KEY)[0]
@@ -170,7 +135,7 @@ def test_reminders_repeat_a_firing_incident_on_the_interval(tmp_path, channels):
     assert [(b["status"], b["reminder"]) for b in webhook] == [
         ("firing", False), ("firing", True), ("firing", True), ("firing", True), ("resolved", False)
     ]
-    assert [b["event_action"] for b in bodies_for(channels["pagerduty"], TEAM_KEY)] == ["trigger", "resolve"]
+    assert [b["event_action"] for b in pages_for(channels["pagerduty"], TEAM_KEY)] == ["trigger", "resolve"]
 
 
 def test_triage_names_the_rep_who_moved_the_measure_and_the_oldest_neglected_leads(tmp_path, channels):

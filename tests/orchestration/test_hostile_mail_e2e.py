@@ -10,20 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import HANDMADE_LANDING, query
+from tests.conftest import FIXTURES, HANDMADE_LANDING, query
 
 pytestmark = pytest.mark.slow
 
 RADAR = str(Path(sys.executable).parent / "radar")
-HOSTILE = (
-    b"From zed@elsewhere.example Mon Mar 11 09:00:00 2024\n"
-    b"Message-ID: <far@elsewhere.example>\nDate: Mon, 30 Jun 3609 10:00:00 +0000\n"
-    b"From: Zed <zed@elsewhere.example>\nTo: ana@acme.example\nSubject: from the future\n\nHello.\n\n"
-    b"From zed@elsewhere.example Mon Mar 11 10:00:00 2024\n"
-    b"Message-ID: <now@elsewhere.example>\nDate: Mon, 11 Mar 2024 10:00:00 +0000\n"
-    b"From: zed@elsewhere.example <yan@elsewhere.example>\nTo: ana@acme.example\nSubject: Caf\xe9\n\n"
-    b"Hi,\n\nFrom what I hear, the budget is set.\n\n"
-)
+HOSTILE = FIXTURES / "hostile" / "mailbox" / "hostile.mbox"  # a future Date, a name holding an @, 8-bit Subject
 
 
 def _radar_run(landing: Path, warehouse: Path, home: Path) -> subprocess.CompletedProcess:
@@ -35,7 +27,7 @@ def _radar_run(landing: Path, warehouse: Path, home: Path) -> subprocess.Complet
 def test_a_future_date_is_a_rejected_row_and_the_marts_still_build(tmp_path: Path):
     landing, warehouse = tmp_path / "landing", tmp_path / "radar.duckdb"
     shutil.copytree(HANDMADE_LANDING, landing)
-    (landing / "mailbox" / "hostile.mbox").write_bytes(HOSTILE)
+    shutil.copy(HOSTILE, landing / "mailbox" / "hostile.mbox")
 
     first = _radar_run(landing, warehouse, tmp_path / "home")
     second = _radar_run(landing, warehouse, tmp_path / "home")

@@ -1,10 +1,14 @@
-"""Salesforce exports as real orgs and tools write them, through `radar run`: the demo's exports rewritten the way
-real ones come (15-character WhoIds against 18-character leads, a second Lead export with 15-character ids, the
-empty lookup, UPPERCASE headers, a User export without Name in UTF-16, a Lead export in Windows-1252 with a long
-multi-line text and a record with a broken quote) build the same marts as the demo's own exports."""
+"""One run over a landing folder holding the hostile files together (issue 12): the demo's Salesforce exports
+rewritten the way real ones come (15-character WhoIds against 18-character leads, a second Lead export with
+15-character ids, the empty lookup, UPPERCASE headers, a User export without Name in UTF-16, a Lead export in
+Windows-1252 with a long multi-line text and a record with a broken quote), a mailbox whose senders wrote what they
+liked (a Date in 3609, a display name holding an @, a raw 8-bit Subject, a body line starting "From ") and a
+SendGrid body that is not UTF-8. The run completes, builds the same marts as the demo's own exports, and every
+row of every file is in raw or among the rejected rows."""
 
 import csv
 import io
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,13 +16,24 @@ import pytest
 
 from ingest.demo import write_demo
 from orchestration.runner import run_pipeline
-from tests.conftest import query
+from tests.conftest import FIXTURES, query
 
 pytestmark = pytest.mark.slow
 
 END = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 EMPTY_LOOKUP = "000000000000000AAA"
 PHANTOM_ID = "00Q5g00000PhAnTEAI"  # a lead-shaped line inside a text: never a lead
+HOSTILE = FIXTURES / "hostile"
+RAW_ROWS = """
+    select _file_id as file_id, count(distinct _row_number) as n from (
+        select _file_id, _row_number from raw.salesforce_leads union all
+        select _file_id, _row_number from raw.salesforce_tasks union all
+        select _file_id, _row_number from raw.salesforce_users union all
+        select _file_id, _row_number from raw.salesforce_lead_history union all
+        select _file_id, _row_number from raw.mailbox_messages union all
+        select _file_id, _row_number from raw.sendgrid_events
+    ) group by _file_id
+"""
 MARTS = {
     "lead_aging": "select * from marts.lead_aging order by lead_id",
     "coverage": "select * from marts.follow_up_coverage_daily order by owner_id, day",
@@ -83,6 +98,8 @@ def _as_real_exports(landing: Path) -> None:
     _users_without_name_in_utf16(salesforce / "User.csv")
     rows = _leads_in_windows_1252(salesforce / "Lead_2024-06-01.csv")
     _lead_copy_with_15_character_ids(salesforce / "Lead_2024-06-02_report.csv", header, rows)
+    for source, name in (("mailbox", "hostile.mbox"), ("sendgrid", "latin1_body.json")):
+        shutil.copy(HOSTILE / source / name, landing / source / name)
 
 
 def _run(root: Path, instance, real: bool) -> tuple[bool, Path]:
@@ -112,19 +129,29 @@ def test_real_exports_build_the_marts_the_demos_own_exports_build(runs, mart: st
     assert len(demo) > 0 and real == demo
 
 
-def test_no_lead_comes_from_inside_a_text_and_every_row_is_accounted_for(runs):
+def test_no_lead_comes_from_inside_a_text_and_every_row_of_every_file_is_accounted_for(runs):
     _, warehouse = runs["real"]
     assert query(warehouse, f"select count(*) as n from marts.lead_aging where lead_id like '{PHANTOM_ID[:12]}%'") \
         == [{"n": 0}]
-    files = query(warehouse, "select path, status, rows_total, rows_loaded, rows_rejected, error from raw._files")
-    assert {f["status"] for f in files} <= {"loaded", "partial"}
-    assert all(f["rows_total"] == f["rows_loaded"] + f["rows_rejected"] for f in files)
-    [lead] = [f for f in files if f["path"].endswith("Lead_2024-06-01.csv")]
+    files = query(warehouse, "select file_id, path, status, rows_total, rows_loaded, rows_rejected, error "
+                             "from raw._files")  # fmt: skip
+    by_name = {Path(f["path"]).name: f for f in files}
+    assert {f["status"] for f in files} <= {"loaded", "partial", "failed"}
+    assert [name for name, f in by_name.items() if f["status"] == "failed"] == ["latin1_body.json"]
+    assert "not UTF-8" in by_name["latin1_body.json"]["error"]
+    loaded = {r["file_id"]: r["n"] for r in query(warehouse, RAW_ROWS)}
+    for f in files:
+        assert f["rows_total"] == f["rows_loaded"] + f["rows_rejected"], f["path"]
+        assert loaded.get(f["file_id"], 0) == f["rows_loaded"], f["path"]
+    lead = by_name["Lead_2024-06-01.csv"]
     assert (lead["status"], lead["rows_rejected"]) == ("partial", 1)
     assert lead["error"].endswith("RADAR_SALESFORCE_ENCODING is not set: read as Windows-1252")
-    [rejected] = query(warehouse, "select field, record from raw._rejected_rows")
-    assert rejected["field"] is None and rejected["record"].startswith('"00Q5g00000BrOkEAAA"')
-    assert PHANTOM_ID in rejected["record"]
+    rejected = query(warehouse, "select file_id, row_number, field, reason, record from raw._rejected_rows")
+    [broken] = [r for r in rejected if r["file_id"] == lead["file_id"]]
+    assert broken["field"] is None and broken["record"].startswith('"00Q5g00000BrOkEAAA"')
+    assert PHANTOM_ID in broken["record"]
+    [future] = [r for r in rejected if r["file_id"] == by_name["hostile.mbox"]["file_id"]]
+    assert (future["row_number"], future["field"]) == (1, "Date") and "3609" in future["reason"]
 
 
 def test_the_users_names_come_from_first_and_last_name_and_the_empty_lookup_is_no_manager(runs):

@@ -46,6 +46,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 # A column an export may leave out when others carry its value: a User's Name from FirstName and LastName.
 DERIVED: dict[tuple[str, str], tuple[str, ...]] = {("User", "Name"): ("FirstName", "LastName")}
+EMPTY_LOOKUP = "0" * 15
 TRUE_VALUES = {"true": True, "1": True, "false": False, "0": False}
 BIGINT_MAX = 2**63 - 1
 
@@ -154,6 +155,13 @@ def _text(obj: str, column: str, delivered: dict[str, str]) -> str:
     return " ".join(t for s in DERIVED[obj, column] if (t := delivered.get(s, "")))
 
 
+def is_empty_lookup(text: str) -> bool:
+    """Salesforce's empty lookup, 15 zeros with or without a suffix (`000000000000000AAA`): a reference to no
+    record. In a required field (a lead's owner, a task's WhoId, ...) it is as good as empty; elsewhere staging
+    reads it as null."""
+    return len(text) in (15, 18) and text.startswith(EMPTY_LOOKUP)
+
+
 def typed_row(obj: str, table: RawTable, names: list[str], values: list[str], extras: tuple[str, ...]) -> dict:
     """One record typed as the raw table declares, by the converters above: the one definition of what is
     accepted (the DuckDB reader only speeds up the values it can prove they accept)."""
@@ -165,6 +173,8 @@ def typed_row(obj: str, table: RawTable, names: list[str], values: list[str], ex
         if column.name.startswith("_"):
             continue
         text = _text(obj, column.name, delivered)
+        if column.name in REQUIRED[obj] and is_empty_lookup(text):
+            raise FieldError(column.name, f"{column.name}: required value is Salesforce's empty lookup {text!r}")
         if text == "":
             if column.name in REQUIRED[obj]:
                 raise FieldError(column.name, f"{column.name}: required value is empty")

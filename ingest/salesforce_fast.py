@@ -23,6 +23,7 @@ from ingest.files import FileScan, open_text
 from ingest.records import Batch, FieldError, Rejection, Staged, frame
 from ingest.salesforce import (
     DERIVED,
+    EMPTY_LOOKUP,
     OBJECTS,
     REQUIRED,
     extra_columns,
@@ -79,8 +80,8 @@ class _Layout:
             if not self.present(column.name):
                 continue
             v = self.staged(column.name)
-            if column.name in REQUIRED[self.obj]:
-                tests.append(f"{v} is not null")
+            if column.name in REQUIRED[self.obj]:  # present, and not the empty lookup (rejected in Python)
+                tests.append(f"{v} is not null and not ({v}[1:15] = '{EMPTY_LOOKUP}' and length({v}) in (15, 18))")
             tests.append(f"({v} is null or {CANONICAL[column.type][0].format(v=v)})")
         return " and ".join(tests) or "true"
 

@@ -226,3 +226,19 @@ def test_an_unterminated_quote_takes_the_rest_of_the_file_into_its_rejected_reco
     assert sorted(_leads(state)) == [f"00Q{1:015d}"]
     assert [(r[1], r[4]) for r in state["_rejected_rows"]] == [(2, tail)]
     assert [_ledger(state)[k] for k in ("rows_total", "rows_loaded", "rows_rejected")] == [2, 1, 1]
+
+
+@pytest.mark.parametrize("empty", ["000000000000000AAA", "000000000000000"])
+def test_the_empty_lookup_in_a_required_field_is_a_rejected_row_not_a_null_key(empty: str):
+    """A lead always has an owner: the empty lookup there is a rejected row, where it used to load and then fail the
+    models' not-null tests on every later run. In a lookup that may be empty it loads (null in staging)."""
+    data = (f"{LEAD}\n00Q000000000001AAA,Open,{empty},{AT},{AT}\n00Q000000000002AAA,Open,{USER_ID},{AT},{AT}\n"
+            f"00Q000000000003AAA,Open,{empty}X,{AT},{AT}\n").encode()
+
+    state, _ = _load("Lead_owners.csv", data)
+
+    assert sorted(_leads(state)) == ["00Q000000000002AAA", "00Q000000000003AAA"]  # a 16-character id is no lookup
+    assert (_ledger(state)["status"], _ledger(state)["rows_rejected"]) == ("partial", 1)
+    [(_, row_number, field, reason, _record)] = state["_rejected_rows"]
+    assert (row_number, field) == (1, "OwnerId")
+    assert reason == f"OwnerId: required value is Salesforce's empty lookup '{empty}'"

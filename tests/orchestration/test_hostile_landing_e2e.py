@@ -167,5 +167,9 @@ def test_15_character_who_ids_join_their_18_character_leads(runs):
     sql = "select count(*) as n from intermediate.int_touches_unioned where channel = 'call'"
     demo, real = (query(w, sql) for _, w in runs.values())
     assert real == demo and demo[0]["n"] > 0
-    assert query(runs["real"][1], 'select max(length("WhoId")) as n from raw.salesforce_tasks') == [{"n": 18}]
-    assert query(runs["real"][1], 'select min(length("WhoId")) as n from raw.salesforce_tasks') == [{"n": 15}]
+    assert query(runs["real"][1], 'select max(length("WhoId")) as n from raw.salesforce_tasks') == [{"n": 15}]
+    # The task about nobody (the empty lookup in its required WhoId) is a rejected row, not a null key.
+    sql = "select field from raw._rejected_rows where record like '%00T5g00000NoBoDEAI%'"
+    about_nobody = query(runs["real"][1], sql)
+    tasks = query(runs["real"][1], "select count(*) as n from raw._files where path like '%/Task_%'")
+    assert about_nobody == [{"field": "WhoId"}] * tasks[0]["n"]  # one in each Task export

@@ -2,8 +2,10 @@
 
 import dagster as dg
 
-# Step-level DEBUG events stay in the run's event log (the UI); the console gets INFO and up.
-RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+from orchestration.lib.terminal_log import terminal_logger
+
+# The terminal gets short lines (lib/terminal_log.py); every event stays in the run's event log (the UI).
+RUN_CONFIG = {"loggers": {"terminal": {}}}
 
 
 def run_pipeline(
@@ -11,7 +13,7 @@ def run_pipeline(
 ) -> dg.ExecuteInProcessResult:
     from orchestration.definitions import defs
 
-    job = defs().resolve_job_def("radar_job")
+    job = defs().resolve_job_def("radar_job").with_logger_defs({"terminal": terminal_logger})
     if instance is not None:
         return job.execute_in_process(RUN_CONFIG, instance=instance, raise_on_error=False, tags=tags)
     with dg.DagsterInstance.get() as local:

@@ -129,7 +129,14 @@ def test_run_prints_the_summary_for_the_given_landing_warehouse_and_as_of(tmp_pa
     # Not on a terminal: no colour codes, dbt's node lines in a log file and one line that sums the build up.
     assert "\x1b[" not in out + done.stderr
     assert "START sql" not in out + done.stderr
-    summary = next(line for line in done.stderr.splitlines() if " - dbt build: " in line)
+    progress = done.stderr.splitlines()
+    assert any(line.endswith("mailbox_files: mailbox: 4 new file(s) from " + str(landing / "mailbox") +
+                             ": 6 rows loaded, 1 rejected, 0 file(s) failed") for line in progress)
+    assert [line.split("  ", 1)[1].split(":")[0] for line in progress if ": done in " in line][:3] == [
+        "mailbox_files", "salesforce_files", "sendgrid_files"
+    ]  # one line per finished stage, with its seconds
+    assert not [line for line in progress if "radar_job - " in line]  # no Dagster prefixes
+    summary = next(line for line in progress if "follow_up_radar_dbt: dbt build: " in line)
     log = Path(summary.split("(full log: ")[1].rstrip(")"))
     assert "START sql table model" in log.read_text() and "\x1b[" not in log.read_text()
 

@@ -61,7 +61,7 @@ def _preview(headline: publish.Headline) -> str:
         [
             "| as of | last complete day | company follow-up coverage | neglected leads | open leads |",
             "|---|---|---|---|---|",
-            f"| {headline.as_of} | {headline.day} | {coverage} ({headline.covered_leads}/{headline.due_leads} due"
-            f" leads covered) | {headline.neglected_leads} | {headline.open_leads} |",
+            f"| {publish.utc_text(headline.as_of)} | {headline.day} | {coverage} ({headline.covered_leads}/"
+            f"{headline.due_leads} due leads covered) | {headline.neglected_leads} | {headline.open_leads} |",
         ]
     )

@@ -23,6 +23,11 @@ TABLE_DESCRIPTION_KEY = "description"
 PUBLISHED_KEYS = ("PRIMARY KEY", "UNIQUE")
 
 
+def published_type(declared: str) -> str:
+    """The type a warehouse column of this type is published as: naive UTC timestamps become UTC-aware."""
+    return "timestamptz" if declared.strip().upper() == NAIVE_UTC else declared
+
+
 def column_description_key(column: str) -> str:
     """The Parquet key-value metadata key of a column's description."""
     return f"description.{column}"
@@ -36,7 +41,7 @@ class Column:
 
     @property
     def serving_type(self) -> str:
-        return "TIMESTAMPTZ" if self.warehouse_type == NAIVE_UTC else self.warehouse_type
+        return published_type(self.warehouse_type)
 
 
 @dataclass(frozen=True)

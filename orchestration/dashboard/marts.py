@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.lib.publish import connect_serving
+
 # The follow-up states that make a lead neglected (METRICS.md: is_neglected).
 NEGLECTED_STATES = ("never_touched", "stale")
 COMPANY = "company"
@@ -64,7 +66,7 @@ def open_serving(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     if not Path(path).is_file():
         raise ServingFileMissing(str(path))
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = connect_serving(path)
     except duckdb.IOException as error:
         if not Path(path).exists():  # removed between the check and the open
             raise ServingFileMissing(str(path)) from error

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from orchestration.lib.publish import MART_SCHEMA, MartDoc
+from orchestration.lib.serving_tables import published_type
 from orchestration.settings import DBT_PROJECT_DIR
 
 DICTIONARY_PATH = DBT_PROJECT_DIR / "docs" / "data_dictionary.md"
@@ -18,12 +19,14 @@ def render(docs: Sequence[MartDoc]) -> str:
         "# Data dictionary: the published marts",
         "",
         "Generated from the dbt models' YAML by `radar docs`; do not edit by hand. The same descriptions are",
-        "comments on the tables and columns of the serving DuckDB file.",
+        "comments on the tables and columns of the serving DuckDB file and in the Parquet files' key-value",
+        "metadata. Types are as published: the warehouse's naive UTC `timestamp`s are `timestamptz` there.",
     ]
     for doc in docs:
         lines += ["", f"## `{MART_SCHEMA}.{doc.name}`", "", _cell(doc.description), ""]
         lines += ["| column | type | description |", "|---|---|---|"]
-        lines += [f"| `{c}` | {doc.data_types.get(c, '')} | {_cell(d)} |" for c, d in doc.columns.items()]
+        types = {c: published_type(doc.data_types.get(c, "")) for c in doc.columns}
+        lines += [f"| `{c}` | {types[c]} | {_cell(d)} |" for c, d in doc.columns.items()]
     return "\n".join(lines) + "\n"
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.alerting.notification import format_value
+from orchestration.lib.publish import connect_serving, utc_text
 from orchestration.summary import table
 
 
@@ -15,7 +16,7 @@ class MonitoringNotPublished(RuntimeError):
 def latest_measures(serving_db: Path) -> str:
     if not serving_db.exists():
         raise MonitoringNotPublished(f"no published file at {serving_db}: run `radar run` (or make run) first")
-    with duckdb.connect(str(serving_db), read_only=True) as con:
+    with connect_serving(serving_db) as con:
         try:
             rows = con.execute(
                 """
@@ -37,7 +38,7 @@ def latest_measures(serving_db: Path) -> str:
         for m, st, s, day, v, low, high, state, sev, _ in rows
     ]
     as_of = max((r[-1] for r in rows), default=None)
-    heading = f"Tracked measures (evaluated as of {as_of}, from {serving_db}):"
+    heading = f"Tracked measures (evaluated as of {utc_text(as_of)}, from {serving_db}):"
     return heading + "\n" + table(["measure", "scope", "day", "value", "expected", "state", "severity"], lines)
 
 

@@ -11,14 +11,17 @@ reading it undisturbed; reopening it gives the new version. Knows nothing of Dag
 import json
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 
+from orchestration.lib import serving_tables
 from orchestration.lib.atomic_files import CURRENT, link_durably, new_version, switch_to
+from orchestration.lib.serving_tables import ident, literal
 
 MART_SCHEMA = "marts"
 MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "metric_parameters")
@@ -44,7 +47,7 @@ class MartDoc:
 
     @property
     def qualified(self) -> str:
-        return f"{_ident(self.schema)}.{_ident(self.name)}"
+        return f"{ident(self.schema)}.{ident(self.name)}"
 
 
 @dataclass(frozen=True)
@@ -91,9 +94,11 @@ def publish(warehouse: Path, serving_db: Path, serving_dir: Path, docs: Sequence
         build = _build_number(con)
         version = new_version(serving_dir, f"build-{build or 0:06d}")
         try:
-            _build_serving_db(con, version / SERVING_FILE, docs)
-            for doc in docs:
-                _copy_parquet(con, doc, version / f"{doc.name}.parquet")
+            with _serving_db(con, version / SERVING_FILE, docs):
+                for doc in docs:
+                    _copy_table(con, doc)
+                for doc in docs:
+                    _copy_parquet(con, doc, version / f"{doc.name}.parquet")
             row_counts = {doc.name: _count(con, doc) for doc in docs}
             (version / PUBLISHED_RECORD).write_text(json.dumps({"build_number": build}))
         except BaseException:
@@ -126,9 +131,22 @@ def parquet_path(serving_dir: Path, name: str) -> Path:
     return serving_dir / f"{name}.parquet"
 
 
+def connect_serving(serving_db: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a serving file on which its times read in UTC (DuckDB gives TIMESTAMPTZ values in
+    the session's time zone, by default the machine's)."""
+    con = duckdb.connect(str(serving_db), read_only=True)
+    con.execute("set TimeZone = 'UTC'")
+    return con
+
+
+def utc_text(moment: datetime | None) -> str:
+    """A time read from a serving file, for people: `2024-03-12 12:00:00 UTC`."""
+    return "n/a" if moment is None else f"{moment.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+
+
 def headline(serving_db: Path) -> Headline:
     """Read from the published file, as a BI tool would: company coverage from the rollup mart."""
-    with duckdb.connect(str(serving_db), read_only=True) as con:
+    with connect_serving(serving_db) as con:
         return read_headline(con)
 
 
@@ -151,36 +169,37 @@ def read_headline(con: duckdb.DuckDBPyConnection) -> Headline:
     return Headline(as_of, day, int(covered), int(due), neglected, open_leads)
 
 
-def _build_serving_db(con: duckdb.DuckDBPyConnection, path: Path, docs: Sequence[MartDoc]) -> None:
-    con.execute(f"attach {_literal(path)} as serving (read_write, storage_version {_literal(SERVING_STORAGE_VERSION)})")
+@contextmanager
+def _serving_db(con: duckdb.DuckDBPyConnection, path: Path, docs: Sequence[MartDoc]) -> Iterator[None]:
+    """The new serving file attached as `serving`, with the docs' schemas."""
+    con.execute(f"attach {literal(path)} as serving (read_write, storage_version {literal(SERVING_STORAGE_VERSION)})")
     try:
         for schema in sorted({doc.schema for doc in docs}):
-            con.execute(f"create schema serving.{_ident(schema)}")
-        for doc in docs:
-            _copy_table(con, doc)
+            con.execute(f"create schema serving.{ident(schema)}")
+        yield
     finally:
         con.execute("detach serving")  # checkpoints: the file is complete, no write-ahead log left beside it
 
 
 def _copy_table(con: duckdb.DuckDBPyConnection, doc: MartDoc) -> None:
+    """Create the serving table from the warehouse table's contract (serving_tables.py), then fill it."""
     table = f"serving.{doc.qualified}"
-    con.execute(f"create table {table} as select * from {doc.qualified}")
-    con.execute(f"comment on table {table} is {_literal(doc.description)}")
+    definition = serving_tables.definition(con, doc.schema, doc.name)
+    con.execute(serving_tables.create_sql(table, definition))
+    con.execute(serving_tables.insert_sql(table, doc.qualified, definition))
+    con.execute(f"comment on table {table} is {literal(doc.description)}")
     for column, description in doc.columns.items():
-        con.execute(f"comment on column {table}.{_ident(column)} is {_literal(description)}")
+        con.execute(f"comment on column {table}.{ident(column)} is {literal(description)}")
 
 
 def _copy_parquet(con: duckdb.DuckDBPyConnection, doc: MartDoc, path: Path) -> None:
-    con.execute(f"copy (select * from {doc.qualified}) to {_literal(path)} (format parquet)")
+    """The serving table (UTC-aware times, NOT NULL as required fields) as Parquet, with its descriptions."""
+    definition = serving_tables.definition(con, doc.schema, doc.name)
+    con.execute(
+        serving_tables.parquet_copy_sql(f"serving.{doc.qualified}", str(path), definition, doc.description, doc.columns)
+    )
 
 
 def _count(con: duckdb.DuckDBPyConnection, doc: MartDoc) -> int:
     return con.execute(f"select count(*) from {doc.qualified}").fetchone()[0]
 
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(value: object) -> str:
-    return "'" + str(value).replace("'", "''") + "'"

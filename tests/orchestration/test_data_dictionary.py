@@ -16,3 +16,9 @@ def test_every_published_column_has_a_type_and_a_description():
         for column, description in doc.columns.items():
             assert description and doc.data_types[column], (doc.name, column)
         assert f"| `{next(iter(doc.columns))}` |" in data_dictionary.render([doc])
+
+
+def test_the_dictionary_gives_the_types_as_published():
+    """The warehouse's naive UTC timestamps are published UTC-aware (lib/serving_tables.py)."""
+    rendered = data_dictionary.render(mart_docs(ensure_manifest()))
+    assert "| `created_at` | timestamptz |" in rendered and "| timestamp |" not in rendered

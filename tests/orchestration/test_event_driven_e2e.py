@@ -84,7 +84,7 @@ def test_each_batch_is_one_run_of_the_whole_path_at_one_as_of(tmp_path, monkeypa
     assert query(warehouse, "select as_of from marts.metric_parameters") == [{"as_of": BEFORE_MIDNIGHT}]
     assert query(warehouse, "select distinct as_of from monitoring.measure_history") == [{"as_of": BEFORE_MIDNIGHT}]
     assert query(tmp_path / "serving.duckdb", "select as_of from marts.metric_parameters") == [
-        {"as_of": BEFORE_MIDNIGHT}
+        {"as_of": BEFORE_MIDNIGHT.replace(tzinfo=UTC)}  # published UTC-aware
     ]
 
     _deliver(landing, LATE_FILES)

@@ -89,6 +89,7 @@ def _assert_one_published_version(env: dict[str, str]) -> None:
     warehouse = Path(env["RADAR_WAREHOUSE"])
     serving_db, serving_dir = warehouse.parent / "serving.duckdb", warehouse.parent / "serving"
     con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")  # the warehouse's naive times hold UTC; the published ones are UTC-aware
     con.execute(f"attach '{warehouse}' as w (read_only)")
     con.execute(f"attach '{serving_db}' as s (read_only)")
     for name in ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "metric_parameters"):

@@ -5,17 +5,23 @@ import hashlib
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
+from orchestration.alerting import store
 from orchestration.definitions import defs
-from orchestration.lib import publish
+from orchestration.lib import publish, serving_tables
 from orchestration.lib.dbt_project import ensure_manifest
 from orchestration.runner import run_pipeline
 from tests.conftest import query
+from tests.orchestration.old_duckdb import OLD_DUCKDB, old_duckdb_python, read_published
 
 pytestmark = pytest.mark.slow
 
@@ -95,9 +101,24 @@ def _versions(serving_dir: Path) -> list[str]:
     return sorted(p.name for p in (serving_dir / ".versions").iterdir())
 
 
-def _canonical_type(con: duckdb.DuckDBPyConnection, declared: str) -> str:
-    """DuckDB's name for a type as dbt declares it (`integer` -> INTEGER, `text` -> VARCHAR)."""
-    return con.execute(f"select typeof(cast(null as {declared}))").fetchone()[0]
+def _serving_type(con: duckdb.DuckDBPyConnection, declared: str) -> str:
+    """DuckDB's name for a type as dbt declares it (`integer` -> INTEGER, `text` -> VARCHAR), with the warehouse's
+    naive UTC timestamps published UTC-aware."""
+    canonical = con.execute(f"select typeof(cast(null as {declared}))").fetchone()[0]
+    return "TIMESTAMP WITH TIME ZONE" if canonical == "TIMESTAMP" else canonical
+
+
+def _contract_constraints(node: dict) -> list[tuple[str, list[str]]]:
+    """The NOT NULL, primary and unique keys a dbt contract declares (per column and for the model)."""
+    kinds = {"not_null": "NOT NULL", "primary_key": "PRIMARY KEY", "unique": "UNIQUE"}
+    declared = [(c["type"], [name]) for name, column in node["columns"].items() for c in column.get("constraints", [])]
+    declared += [(c["type"], c["columns"]) for c in node.get("constraints", [])]
+    return sorted((kinds[kind], columns) for kind, columns in declared)
+
+
+def _utc(row: dict) -> dict:
+    """A warehouse row as published: its naive UTC times made UTC-aware."""
+    return {k: v.replace(tzinfo=UTC) if isinstance(v, datetime) else v for k, v in row.items()}
 
 
 def _previous_version(warehouse: Path, folder: Path) -> tuple[Path, Path, dict[str, str]]:
@@ -119,7 +140,7 @@ def test_each_run_publishes_the_marts_with_row_counts_paths_and_a_preview(first_
     assert metadata["serving_db"] == str(serving_db)
     tables = (*MARTS, *MONITORING)
     assert metadata["parquet_files"] == {m: str(serving_dir / f"{m}.parquet") for m in tables}
-    assert "| 2024-03-12 12:00:00 | 2024-03-11 | 60% (3/5 due leads covered) | 3 | 7 |" in metadata["preview"]
+    assert "| 2024-03-12 12:00:00 UTC | 2024-03-11 | 60% (3/5 due leads covered) | 3 | 7 |" in metadata["preview"]
     visible = sorted(p.name for p in serving_dir.iterdir() if not p.name.startswith("."))
     assert visible == sorted([*(f"{m}.parquet" for m in tables), "_published.json", "current"])
 
@@ -157,7 +178,7 @@ def test_published_tables_keep_the_dbt_contracts_and_their_descriptions(first_ru
         for mart in MARTS:
             node = nodes[f"model.follow_up_radar.{mart}"]
             declared = [
-                (name, _canonical_type(con, column["data_type"]), column["description"].strip())
+                (name, _serving_type(con, column["data_type"]), column["description"].strip())
                 for name, column in node["columns"].items()
             ]
             published = con.execute(
@@ -168,9 +189,15 @@ def test_published_tables_keep_the_dbt_contracts_and_their_descriptions(first_ru
             [(table_comment,)] = con.execute(
                 "select comment from duckdb_tables() where schema_name = 'marts' and table_name = ?", [mart]
             ).fetchall()
+            constraints = con.execute(
+                "select constraint_type, constraint_column_names from duckdb_constraints() "
+                "where schema_name = 'marts' and table_name = ? order by all",
+                [mart],
+            ).fetchall()
             assert published == declared, mart
             assert table_comment == node["description"].strip() and table_comment, mart
             assert all(comment for _, _, comment in published), mart
+            assert constraints == _contract_constraints(node), mart
         [(tags,)] = con.execute(
             "select tags from duckdb_databases() where database_name = current_database()"
         ).fetchall()
@@ -180,7 +207,8 @@ def test_published_tables_keep_the_dbt_contracts_and_their_descriptions(first_ru
 def test_parquet_files_hold_the_marts_rows(first_run, module_radar_env):
     _, serving_dir = _paths(module_radar_env.warehouse.parent)
     for mart in MARTS:
-        in_warehouse = query(module_radar_env.warehouse, f"select * from marts.{mart} order by all")
+        rows = query(module_radar_env.warehouse, f"select * from marts.{mart} order by all")
+        in_warehouse = [_utc(row) for row in rows]
         parquet = serving_dir / f"{mart}.parquet"
         in_parquet = query(module_radar_env.warehouse, f"select * from read_parquet('{parquet}') order by all")
         assert in_parquet == in_warehouse, mart
@@ -254,3 +282,77 @@ def test_a_publish_killed_midway_leaves_the_previous_set_and_the_next_publish_re
     publish.publish(module_radar_env.warehouse, serving_db, serving_dir, publish.mart_docs(ensure_manifest()))
     newest = (serving_dir / "current").resolve().name
     assert _versions(serving_dir) == sorted([published, newest]), "the killed one's folder is gone, the replaced kept"
+
+
+def _published_docs() -> dict[str, publish.MartDoc]:
+    monitoring = [publish.MartDoc(n, d, c, schema=store.SCHEMA) for n, (d, c) in store.PUBLISHED.items()]
+    return {doc.name: doc for doc in [*publish.mart_docs(ensure_manifest()), *monitoring]}
+
+
+def _warehouse_columns(warehouse: Path, doc: publish.MartDoc) -> list[dict]:
+    return query(
+        warehouse,
+        "select column_name, data_type, is_nullable from duckdb_columns() "
+        f"where schema_name = '{doc.schema}' and table_name = '{doc.name}' order by column_index",
+    )
+
+
+def _descriptions(doc: publish.MartDoc) -> dict[str, str]:
+    """The key-value metadata a published Parquet file holds: the table's and every column's description."""
+    columns = {serving_tables.column_description_key(c): d for c, d in doc.columns.items()}
+    return {serving_tables.TABLE_DESCRIPTION_KEY: doc.description, **columns}
+
+
+@pytest.mark.parametrize("client", ["current", OLD_DUCKDB])
+def test_each_duckdb_client_reads_utc_aware_times_the_constraints_and_the_descriptions(
+    first_run, module_radar_env, tmp_path, client
+):
+    serving_db, serving_dir = _paths(module_radar_env.warehouse.parent)
+    docs = _published_docs()
+    python = sys.executable if client == "current" else old_duckdb_python()
+    read = read_published(python, serving_db, [serving_dir / f"{name}.parquet" for name in docs], tmp_path)
+    not_null = set()
+    for name, doc in docs.items():
+        warehouse = _warehouse_columns(module_radar_env.warehouse, doc)
+        published = read["tables"][f"{doc.schema}.{name}"]
+        parquet = read["parquet"][str(serving_dir / f"{name}.parquet")]
+        expected = [[c["column_name"], _aware(c["data_type"]), c["is_nullable"]] for c in warehouse]
+        assert published["columns"] == expected, name
+        assert parquet["kv"] == _descriptions(doc), name
+        assert parquet["types"] == {c: t.replace("JSON", "VARCHAR") for c, t, _ in expected}, name
+        for column, (epoch, _) in ((c, v) for c, v in published["times"].items() if v):
+            [first] = query(module_radar_env.warehouse, f'select min("{column}") as t from {doc.qualified}')
+            assert epoch == first["t"].replace(tzinfo=UTC).timestamp(), (name, column)
+        if _counts_rows(module_radar_env.warehouse, doc):
+            not_null |= {f"{doc.schema}.{name}.{c['column_name']}" for c in warehouse if not c["is_nullable"]}
+    assert read["version"] == (duckdb.__version__ if client == "current" else OLD_DUCKDB)
+    assert "marts.lead_aging.lead_id" in not_null and "monitoring.measure_history.day" in not_null
+    assert set(read["refused_nulls"]) == not_null
+    assert all("NOT NULL constraint failed" in error for error in read["refused_nulls"].values())
+
+
+def test_pyarrow_and_polars_read_every_parquet_file_with_utc_times_descriptions_and_json_as_text(
+    first_run, module_radar_env
+):
+    _, serving_dir = _paths(module_radar_env.warehouse.parent)
+    for name, doc in _published_docs().items():
+        path = serving_dir / f"{name}.parquet"
+        types = {c["column_name"]: c["data_type"] for c in _warehouse_columns(module_radar_env.warehouse, doc)}
+        arrow, frame = pq.read_table(path), pl.read_parquet(path)
+        for column in (c for c, t in types.items() if t == "TIMESTAMP"):
+            assert arrow.schema.field(column).type == pa.timestamp("us", tz="UTC"), (name, column)
+            assert frame.schema[column] == pl.Datetime("us", time_zone="UTC"), (name, column)
+        for column in (c for c, t in types.items() if t == "JSON"):
+            assert arrow.schema.field(column).type == pa.string() and frame.schema[column] == pl.String, name
+        metadata = {k.decode(): v.decode() for k, v in arrow.schema.metadata.items()}
+        assert metadata == pl.read_parquet_metadata(path) == _descriptions(doc), name
+    alerts = _warehouse_columns(module_radar_env.warehouse, _published_docs()["alerts"])
+    assert "JSON" in {c["data_type"] for c in alerts}, "a JSON column is published"
+
+
+def _aware(data_type: str) -> str:
+    return "TIMESTAMP WITH TIME ZONE" if data_type == "TIMESTAMP" else data_type
+
+
+def _counts_rows(warehouse: Path, doc: publish.MartDoc) -> int:
+    return query(warehouse, f"select count(*) as n from {doc.qualified}")[0]["n"]

@@ -25,8 +25,9 @@ def published_marts(
 ) -> dg.MaterializeResult:
     """The marts for BI tools, which never open the warehouse: a serving DuckDB file (RADAR_SERVING_DB, schema
     marts, with dbt's descriptions as table and column comments, and schema monitoring with the measure history
-    and the alerts) and one Parquet file per table (RADAR_SERVING_DIR), written as a new version of the set and
-    switched to at once (lib/publish.py).
+    and the alerts) and one Parquet file per table (RADAR_SERVING_DIR, the descriptions in its key-value
+    metadata), written as a new version of the set and switched to at once (lib/publish.py). Times are UTC-aware
+    and the contracts' NOT NULL and keys hold (lib/serving_tables.py).
     """
     docs = publish.mart_docs(ensure_manifest()) + _monitoring_docs()
     try:
@@ -61,7 +62,7 @@ def _preview(headline: publish.Headline) -> str:
         [
             "| as of | last complete day | company follow-up coverage | neglected leads | open leads |",
             "|---|---|---|---|---|",
-            f"| {headline.as_of} | {headline.day} | {coverage} ({headline.covered_leads}/{headline.due_leads} due"
-            f" leads covered) | {headline.neglected_leads} | {headline.open_leads} |",
+            f"| {publish.utc_text(headline.as_of)} | {headline.day} | {coverage} ({headline.covered_leads}/"
+            f"{headline.due_leads} due leads covered) | {headline.neglected_leads} | {headline.open_leads} |",
         ]
     )

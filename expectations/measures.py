@@ -61,7 +61,8 @@ class Measure:
         return f"select * from ({inner}) as measured where cast($since as date) is null or day >= $since"
 
     def _table_query(self, scope: str, within: str | None) -> str:
-        conditions = [f"{self.day} < cast($as_of as date)"] if self.clock == "data" else []
+        visible = "<" if self.clock == "data" else "<="  # a load-clock day is as of the loading run: T's own counts
+        conditions = [f"{self.day} {visible} cast($as_of as date)"]
         if within is not None:
             conditions.append(f"coalesce(cast(team as varchar), '{NO_TEAM}') = $within")
         if self.rollup:  # one row per (day, scope_type, scope), the figures already summed over the scope
@@ -159,7 +160,7 @@ def daily_series(
 
 def evaluated_day(measure: Measure, as_of: datetime, series: Mapping[str, Mapping[date, object]]) -> date | None:
     """The day whose verdict opens or resolves incidents: the last complete day, or for a load-clock measure
-    the last day files were loaded."""
+    the last day up to date(T) that files were loaded on."""
     if measure.clock == "data":
         return as_of.date() - timedelta(days=1)
     days = [day for values in series.values() for day in values]

@@ -71,7 +71,7 @@ def evaluate(
     verdicts, errors = [], {}
     for measure in measures:
         try:
-            verdicts += _judge(con, measure, as_of, now)
+            verdicts += _judge(con, measure, as_of)
         except duckdb.Error as exc:  # one broken measure (a renamed column) must not silence the others
             errors[measure.key] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
     feeds = [FeedVerdict(e.measure, e.judgement) for e in verdicts if e.measure.feed]
@@ -103,7 +103,7 @@ def first_day_to_judge(con: duckdb.DuckDBPyConnection, measure: Measure, as_of: 
     return min(last + timedelta(days=1), as_of.date() - timedelta(days=RECENT_DAYS))
 
 
-def _judge(con: duckdb.DuckDBPyConnection, measure: Measure, as_of: datetime, now: datetime) -> list[Evaluation]:
+def _judge(con: duckdb.DuckDBPyConnection, measure: Measure, as_of: datetime) -> list[Evaluation]:
     """Judge the new days of every scope's series (kept in measure_history), reading the days before them that
     the drift rule compares with; return the evaluated day's verdicts."""
     since = first_day_to_judge(con, measure, as_of)
@@ -116,7 +116,7 @@ def _judge(con: duckdb.DuckDBPyConnection, measure: Measure, as_of: datetime, no
         judged = judge_all(values, days, measure.threshold, measure.drift)
         rows += [
             [measure.name, measure.scope, scope, j.day, j.value, j.expected_low, j.expected_high, j.state, j.score,
-             j.baseline_median, measure.severity, as_of, now]
+             j.baseline_median, measure.severity, as_of]
             for j in judged
         ]
         if day is not None:  # the evaluated day is the last one judged, unless the scope has no value on it

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from expectations.drift import Drift, Threshold
+from expectations.drift import DOMAINS, Domain, Drift, Threshold
 
 MEASURES_FILE = Path(__file__).with_name("measures.yml")
 SCOPE_COLUMNS = {"company": None, "team": "team", "rep": "owner_id"}
@@ -18,7 +18,7 @@ COMPANY = "company"
 NO_TEAM = "(no team)"
 _KEYS = {
     "name", "scope", "description", "table", "value", "day", "sql", "threshold", "drift", "severity", "owner",
-    "runbook", "clock", "feed", "breakdown", "rollup",
+    "runbook", "clock", "feed", "breakdown", "rollup", "unit",
 }
 
 
@@ -44,6 +44,12 @@ class Measure:
     feed: bool = False
     breakdown: str | None = None
     rollup: bool = False
+    unit: str = "number"
+
+    @property
+    def domain(self) -> Domain:
+        """What the measure's values can be: the expected range is clamped to it."""
+        return DOMAINS[self.unit]
 
     @property
     def key(self) -> str:
@@ -108,6 +114,7 @@ def _measure(where: str, entry: object, defaults: Mapping) -> Measure:
         "severity": (entry.get("severity", defaults.get("severity", "warning")), SEVERITIES),
         "clock": (entry.get("clock", "data"), CLOCKS),
         "breakdown": (entry.get("breakdown"), (None, "team", "rep")),
+        "unit": (entry.get("unit", "number"), tuple(DOMAINS)),
     }
     for field, (value, allowed) in fields.items():
         if value not in allowed:
@@ -126,6 +133,7 @@ def _measure(where: str, entry: object, defaults: Mapping) -> Measure:
         runbook=entry.get("runbook", ""), threshold=threshold, drift=drift, table=entry.get("table"),
         value=entry.get("value"), day=entry.get("day", "day"), sql=entry.get("sql"), clock=fields["clock"][0],
         feed=bool(entry.get("feed", False)), breakdown=fields["breakdown"][0], rollup=bool(entry.get("rollup", False)),
+        unit=fields["unit"][0],
     )
 
 

@@ -113,7 +113,7 @@ def _judge(con: duckdb.DuckDBPyConnection, measure: Measure, as_of: datetime) ->
     rows, latest = [], []
     for scope, values in sorted(series.items()):
         days = sorted(d for d in values if (since is None or d >= since) and (day is None or d <= day))
-        judged = judge_all(values, days, measure.threshold, measure.drift)
+        judged = judge_all(values, days, measure.threshold, measure.drift, measure.domain)
         rows += [
             [measure.name, measure.scope, scope, j.day, j.value, j.expected_low, j.expected_high, j.state, j.score,
              j.baseline_median, measure.severity, as_of]
@@ -121,7 +121,8 @@ def _judge(con: duckdb.DuckDBPyConnection, measure: Measure, as_of: datetime) ->
         ]
         if day is not None:  # the evaluated day is the last one judged, unless the scope has no value on it
             on_day = judged[-1] if judged and judged[-1].day == day else None
-            latest.append(Evaluation(measure, scope, on_day or judge(values, day, measure.threshold, measure.drift)))
+            on_day = on_day or judge(values, day, measure.threshold, measure.drift, measure.domain)
+            latest.append(Evaluation(measure, scope, on_day))
     gone = [s for s in lifecycle.firing_scopes(con, measure.name, measure.scope) if s not in series]
     latest += [Evaluation(measure, s, Judgement(day, None, None, None, lifecycle.GONE)) for s in gone if day]
     if rows:

@@ -20,7 +20,6 @@ verdicts stay the same, the range says what can actually happen.
 """
 
 import math
-
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta

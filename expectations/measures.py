@@ -98,6 +98,9 @@ def load_measures(path: Path = MEASURES_FILE) -> list[Measure]:
     duplicated = sorted({k for k in keys if keys.count(k) > 1})
     if duplicated:
         raise MeasureConfigError(f"{path}: each (name, scope) once; repeated: {', '.join(duplicated)}")
+    split = sorted({m.name for m in measures if len({n.runbook for n in measures if n.name == m.name}) > 1})
+    if split:
+        raise MeasureConfigError(f"{path}: one runbook per measure name (its link is /runbooks/<measure>): {split}")
     return measures
 
 

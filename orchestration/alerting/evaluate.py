@@ -16,10 +16,12 @@ from orchestration.alerting import lifecycle
 from orchestration.alerting.channels import Channel
 from orchestration.alerting.delivery import RetryPolicy
 from orchestration.alerting.notification import FIRING, RESOLVED, Notification, expected_text, format_value, iso
+from orchestration.alerting.runbooks import runbook_url
 from orchestration.alerting.store import MEASURE_HISTORY, MEASURE_HISTORY_COLUMNS, ensure_tables
 from orchestration.alerting.triage import FeedVerdict, triage
 
 DEFAULT_DAGSTER_URL = "http://127.0.0.1:3000"
+DEFAULT_DASHBOARD_URL = "http://127.0.0.1:8501"  # `radar dashboard`, which serves the runbooks at /runbooks/
 # Late data (SendGrid retries for a day or more, exports that arrive days late) changes recent days: each
 # evaluation judges the last week again along with the new days.
 RECENT_DAYS = 7
@@ -28,7 +30,7 @@ RECENT_DAYS = 7
 @dataclass(frozen=True)
 class AlertSettings:
     dagster_url: str = DEFAULT_DAGSTER_URL
-    runbook_base_url: str = ""
+    runbook_base_url: str = f"{DEFAULT_DASHBOARD_URL}/runbooks"  # a runbook's link is <base>/<measure>
     reminder_hours: float | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
@@ -37,9 +39,10 @@ class AlertSettings:
         env = os.environ if env is None else env
         reminder = env.get("RADAR_ALERT_REMINDER_HOURS")
         retry = env.get("RADAR_ALERT_RETRY_SECONDS")
+        dashboard = (env.get("RADAR_DASHBOARD_URL") or DEFAULT_DASHBOARD_URL).rstrip("/")
         return cls(
             dagster_url=(env.get("RADAR_DAGSTER_URL") or DEFAULT_DAGSTER_URL).rstrip("/"),
-            runbook_base_url=(env.get("RADAR_RUNBOOK_BASE_URL") or "").rstrip("/"),
+            runbook_base_url=(env.get("RADAR_RUNBOOK_BASE_URL") or f"{dashboard}/runbooks").rstrip("/"),
             reminder_hours=float(reminder) if reminder else None,
             retry=RetryPolicy(backoff_seconds=float(retry)) if retry else RetryPolicy(),
         )
@@ -150,7 +153,7 @@ def _advance(
         scope=evaluation.scope, scope_label=label, severity=m.severity, day=iso(j.day), as_of=iso(as_of),
         value=j.value, expected_low=j.expected_low, expected_high=j.expected_high,
         summary=_summary(m, label, j, status), triage=notes,
-        runbook_url=f"{settings.runbook_base_url}/{m.runbook}" if settings.runbook_base_url else m.runbook,
+        runbook_url=runbook_url(settings.runbook_base_url, m.name),
         run_url=f"{settings.dagster_url}/runs/{run_id}" if run_id else "", reminder=action == lifecycle.REMIND,
         page_key=incident_id,
     )

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from orchestration.alerting.evaluate import AlertSettings
 from orchestration.alerting.notification import FIRING, RESOLVED, Notification, iso
+from orchestration.alerting.runbooks import PIPELINE_RUN, runbook_url
 
-MEASURE = "pipeline_run"
-RUNBOOK = "README.md#runbook-pipeline-run-failed"
+MEASURE = PIPELINE_RUN
 
 
 def run_notification(
@@ -28,7 +28,7 @@ def run_notification(
         scope_type="job", scope=job, scope_label=job, severity="error", day=iso(now.date()), as_of=iso(now),
         value=None, expected_low=None, expected_high=None, summary=summary[:500],
         triage={"lines": lines} if failed else {},
-        runbook_url=f"{settings.runbook_base_url}/{RUNBOOK}" if settings.runbook_base_url else RUNBOOK,
+        runbook_url=runbook_url(settings.runbook_base_url, MEASURE),
         run_url=f"{settings.dagster_url}/runs/{run_id}",
     )
 

@@ -33,7 +33,7 @@ def latest_measures(serving_db: Path) -> str:
         except duckdb.CatalogException as exc:
             raise MonitoringNotPublished(f"{serving_db} holds no measure history yet: run `radar run` first") from exc
     lines = [
-        (m, f"{st} {s}" if st != "company" else st, day, format_value(m, v), _range(m, low, high, state), state, sev)
+        (m, f"{st} {s}" if st != "company" else st, day, format_value(m, v), _range(m, low, high), state, sev)
         for m, st, s, day, v, low, high, state, sev, _ in rows
     ]
     as_of = max((r[-1] for r in rows), default=None)
@@ -41,7 +41,7 @@ def latest_measures(serving_db: Path) -> str:
     return heading + "\n" + table(["measure", "scope", "day", "value", "expected", "state", "severity"], lines)
 
 
-def _range(measure: str, low: float | None, high: float | None, state: str) -> str:
+def _range(measure: str, low: float | None, high: float | None) -> str:
     """As the alerts say it ('>= 60.0%', '<= 7'): ranges are clamped to what the measure can take, so a side
-    without a bound is one the measure cannot cross."""
-    return expected_text(measure, low, high, unbounded="n/a" if state in ("not_armed", "no_data") else "any value")
+    without a bound is one the measure cannot cross; n/a without either (not armed, or no bound it can cross)."""
+    return expected_text(measure, low, high, unbounded="n/a")

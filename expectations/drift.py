@@ -12,8 +12,14 @@ It arms once the baseline holds at least `min_history` values. An armed rule is 
 score < -sensitivity (direction drop), score > sensitivity (spike), or |score| > sensitivity (both); its
 expected range is m -/+ sensitivity * s on the watched side(s). `min_spread` keeps a flat history from making any
 tiny move an alarm. A threshold rule is breached below `min` or above `max`. A day is breached when any rule is.
+
+The expected range is then clamped to what the measure can take (its Domain): a count is whole and not negative,
+a share lies within 0..1, hours are not negative. A bound is rounded inwards to a whole number for a count (for
+whole values, `x < 1.3` is `x < 2`), and a bound the measure cannot cross (`>= -1.69` leads) is no bound: the
+verdicts stay the same, the range says what can actually happen.
 """
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -29,6 +35,34 @@ OK, BREACHED, NOT_ARMED, NO_DATA = "ok", "breached", "not_armed", "no_data"
 class Threshold:
     min: float | None = None
     max: float | None = None
+
+
+@dataclass(frozen=True)
+class Domain:
+    """The values a measure can take: at least `low`, at most `high` (None: unbounded), whole numbers or not."""
+
+    low: float | None = None
+    high: float | None = None
+    whole: bool = False
+
+    def clamp(self, low: float | None, high: float | None) -> tuple[float | None, float | None]:
+        """An expected range as the measure can reach it; a bound it can never cross becomes None."""
+        if low is not None:
+            low = float(math.ceil(round(low, 9))) if self.whole else low
+            low = None if self.low is not None and low <= self.low else low
+        if high is not None:
+            high = float(math.floor(round(high, 9))) if self.whole else high
+            high = None if self.high is not None and high >= self.high else high
+        return low, high
+
+
+UNBOUNDED = Domain()
+DOMAINS = {
+    "number": UNBOUNDED,
+    "count": Domain(low=0, whole=True),
+    "share": Domain(low=0, high=1),
+    "hours": Domain(low=0),
+}
 
 
 @dataclass(frozen=True)
@@ -83,9 +117,10 @@ def judge_drift(value: float, history: Sequence[float], rule: Drift) -> tuple[fl
 
 
 def judge(
-    series: Mapping[date, float | None], day: date, threshold: Threshold | None = None, drift: Drift | None = None
+    series: Mapping[date, float | None], day: date, threshold: Threshold | None = None, drift: Drift | None = None,
+    domain: Domain = UNBOUNDED,
 ) -> Judgement:
-    """The verdict on `day` of a daily series under the measure's rules."""
+    """The verdict on `day` of a daily series under the measure's rules, its range clamped to `domain`."""
     value = series.get(day)
     if value is None:
         return Judgement(day, None, None, None, NO_DATA)
@@ -103,14 +138,16 @@ def judge(
             high = _tighter(high, drift_high, min)
     if not armed:
         return Judgement(day, value, None, None, NOT_ARMED)
+    low, high = domain.clamp(low, high)
     breached = (low is not None and value < low) or (high is not None and value > high)
     return Judgement(day, value, low, high, BREACHED if breached else OK, score, centre)
 
 
 def judge_all(
-    series: Mapping[date, float | None], days: Sequence[date], threshold: Threshold | None, drift: Drift | None
+    series: Mapping[date, float | None], days: Sequence[date], threshold: Threshold | None, drift: Drift | None,
+    domain: Domain = UNBOUNDED,
 ) -> list[Judgement]:
-    return [judge(series, day, threshold, drift) for day in days]
+    return [judge(series, day, threshold, drift, domain) for day in days]
 
 
 def _tighter(a: float | None, b: float | None, pick) -> float | None:

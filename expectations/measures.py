@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from expectations.drift import Drift, Threshold
+from expectations.drift import DOMAINS, Domain, Drift, Threshold
 
 MEASURES_FILE = Path(__file__).with_name("measures.yml")
 SCOPE_COLUMNS = {"company": None, "team": "team", "rep": "owner_id"}
@@ -18,7 +18,7 @@ COMPANY = "company"
 NO_TEAM = "(no team)"
 _KEYS = {
     "name", "scope", "description", "table", "value", "day", "sql", "threshold", "drift", "severity", "owner",
-    "runbook", "clock", "feed", "breakdown", "rollup",
+    "runbook", "clock", "feed", "breakdown", "rollup", "unit",
 }
 
 
@@ -44,6 +44,12 @@ class Measure:
     feed: bool = False
     breakdown: str | None = None
     rollup: bool = False
+    unit: str = "number"
+
+    @property
+    def domain(self) -> Domain:
+        """What the measure's values can be: the expected range is clamped to it."""
+        return DOMAINS[self.unit]
 
     @property
     def key(self) -> str:
@@ -61,7 +67,8 @@ class Measure:
         return f"select * from ({inner}) as measured where cast($since as date) is null or day >= $since"
 
     def _table_query(self, scope: str, within: str | None) -> str:
-        conditions = [f"{self.day} < cast($as_of as date)"] if self.clock == "data" else []
+        visible = "<" if self.clock == "data" else "<="  # a load-clock day is as of the loading run: T's own counts
+        conditions = [f"{self.day} {visible} cast($as_of as date)"]
         if within is not None:
             conditions.append(f"coalesce(cast(team as varchar), '{NO_TEAM}') = $within")
         if self.rollup:  # one row per (day, scope_type, scope), the figures already summed over the scope
@@ -91,6 +98,9 @@ def load_measures(path: Path = MEASURES_FILE) -> list[Measure]:
     duplicated = sorted({k for k in keys if keys.count(k) > 1})
     if duplicated:
         raise MeasureConfigError(f"{path}: each (name, scope) once; repeated: {', '.join(duplicated)}")
+    split = sorted({m.name for m in measures if len({n.runbook for n in measures if n.name == m.name}) > 1})
+    if split:
+        raise MeasureConfigError(f"{path}: one runbook per measure name (its link is /runbooks/<measure>): {split}")
     return measures
 
 
@@ -107,6 +117,7 @@ def _measure(where: str, entry: object, defaults: Mapping) -> Measure:
         "severity": (entry.get("severity", defaults.get("severity", "warning")), SEVERITIES),
         "clock": (entry.get("clock", "data"), CLOCKS),
         "breakdown": (entry.get("breakdown"), (None, "team", "rep")),
+        "unit": (entry.get("unit", "number"), tuple(DOMAINS)),
     }
     for field, (value, allowed) in fields.items():
         if value not in allowed:
@@ -125,6 +136,7 @@ def _measure(where: str, entry: object, defaults: Mapping) -> Measure:
         runbook=entry.get("runbook", ""), threshold=threshold, drift=drift, table=entry.get("table"),
         value=entry.get("value"), day=entry.get("day", "day"), sql=entry.get("sql"), clock=fields["clock"][0],
         feed=bool(entry.get("feed", False)), breakdown=fields["breakdown"][0], rollup=bool(entry.get("rollup", False)),
+        unit=fields["unit"][0],
     )
 
 
@@ -159,7 +171,7 @@ def daily_series(
 
 def evaluated_day(measure: Measure, as_of: datetime, series: Mapping[str, Mapping[date, object]]) -> date | None:
     """The day whose verdict opens or resolves incidents: the last complete day, or for a load-clock measure
-    the last day files were loaded."""
+    the last day up to date(T) that files were loaded on."""
     if measure.clock == "data":
         return as_of.date() - timedelta(days=1)
     days = [day for values in series.values() for day in values]

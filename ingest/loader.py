@@ -109,12 +109,14 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 @dataclass(frozen=True)
 class _Landed:
-    """A file about to be written: where it is, its stat when the run began, its scan and its load time."""
+    """A file about to be written: where it is, its stat when the run began, its scan, its load time and the as-of
+    time of the run loading it."""
 
     landed: LandedFile
     stat: os.stat_result
     scan: files.FileScan
     load_time: datetime
+    as_of: datetime
 
 
 @contextmanager
@@ -127,10 +129,10 @@ def _writing(written: Iterable[_Landed]) -> Iterator[None]:
 
 
 def _record(con: duckdb.DuckDBPyConnection, entries: list[tuple[_Landed, FileOutcome]]) -> None:
-    """The files' ledger rows, each loaded at its load time."""
+    """The files' ledger rows, each loaded at its load time, as of its run's as-of."""
     rows = [
         (o.file_id, f.landed.source, str(f.landed.path), f.scan.sha256, f.scan.size, o.rows_total, o.rows_loaded,
-         o.rows_rejected, o.status, o.error, f.load_time)
+         o.rows_rejected, o.status, o.error, f.load_time, f.as_of)
         for f, o in entries
     ]  # fmt: skip
     _insert_columns(con, FILES.qualified, rows)
@@ -253,12 +255,13 @@ def utc_now() -> datetime:
 
 
 def load_file(con: duckdb.DuckDBPyConnection, landed: LandedFile, stat: os.stat_result | None = None,
-              load_time: datetime | None = None) -> FileOutcome | None:
-    """Load one file whole or not at all, at `load_time` (naive UTC; now when not given); None when the same
-    content was delivered before (the path is then indexed so it is not hashed again) or when the file changed
-    while it was being read."""
+              load_time: datetime | None = None, as_of: datetime | None = None) -> FileOutcome | None:
+    """Load one file whole or not at all, at `load_time` (naive UTC; now when not given) as of `as_of` (the load
+    time when not given); None when the same content was delivered before (the path is then indexed so it is not
+    hashed again) or when the file changed while it was being read."""
     scan = files.scan(landed.path, utf8=landed.source in TEXT_SOURCES)
-    file = _Landed(landed, stat or landed.path.stat(), scan, load_time or utc_now())
+    load_time = load_time or utc_now()
+    file = _Landed(landed, stat or landed.path.stat(), scan, load_time, as_of or load_time)
     return _load_alone(con, file, _delivered_as(con, [file.scan.sha256]).get(file.scan.sha256))
 
 
@@ -314,13 +317,15 @@ def _open_group(stack: ExitStack, con: duckdb.DuckDBPyConnection, group_reader: 
 
 
 def _load_run(con: duckdb.DuckDBPyConnection, run: list[tuple[LandedFile, os.stat_result]],
-              group_reader: GroupReader | None, load_time: datetime) -> list[FileOutcome | None]:
+              group_reader: GroupReader | None, load_time: datetime, as_of: datetime) -> list[FileOutcome | None]:
     """A run of files: hashed and looked up in the ledger with one query; with a group reader, staged together
     and written in segments of consecutive members. A file the group leaves out (not UTF-8, delivered before, a
     second copy within the run, one the group reader cannot stage) loads alone in its place, so file ids keep
     landing order; a second copy is looked up again then, once the first is in the ledger."""
-    run_files = [_Landed(landed, stat, files.scan(landed.path, utf8=landed.source in TEXT_SOURCES), load_time)
-                 for landed, stat in run]  # fmt: skip
+    run_files = [
+        _Landed(landed, stat, files.scan(landed.path, utf8=landed.source in TEXT_SOURCES), load_time, as_of)
+        for landed, stat in run
+    ]
     earlier = _delivered_as(con, {f.scan.sha256 for f in run_files})
     candidates = runs.candidates([f.scan for f in run_files], set(earlier))
     outcomes: list[FileOutcome | None] = []
@@ -371,10 +376,12 @@ def quarantine(con: duckdb.DuckDBPyConnection, file_ids: Iterable[int], reason: 
     ).fetchall()
 
 
-def load_source(con: duckdb.DuckDBPyConnection, landing_dir: Path, source: str, load_time: datetime | None = None
-                ) -> list[FileOutcome]:
+def load_source(con: duckdb.DuckDBPyConnection, landing_dir: Path, source: str, load_time: datetime | None = None,
+                as_of: datetime | None = None) -> list[FileOutcome]:
     """Load every new ready file of one source at `load_time` (naive UTC: the run's one clock reading for its
-    load, now when not given); a failing file is recorded and the others go on. A file whose
+    load, now when not given), as of the run's as-of time `as_of` (the load time when not given: the ledger's
+    `loaded_as_of`, which dates the file for the tracked measures); a failing file is recorded and the others go
+    on. A file whose
     path, size and modification time match the index is skipped without being opened. The new files are looked
     up in the ledger together; when the source's reader can stage many files at once, runs of small files are
     read and committed together."""
@@ -389,5 +396,5 @@ def load_source(con: duckdb.DuckDBPyConnection, landing_dir: Path, source: str, 
     group_reader, load_time = GROUP_READERS.get(READERS[source]), load_time or utc_now()
     outcomes: list[FileOutcome | None] = []
     for run in runs.split(fresh) if group_reader else [fresh]:
-        outcomes += _load_run(con, run, group_reader, load_time)
+        outcomes += _load_run(con, run, group_reader, load_time, as_of or load_time)
     return [outcome for outcome in outcomes if outcome is not None]

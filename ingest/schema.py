@@ -142,6 +142,11 @@ FILES = RawTable(
         ),
         Column("error", "VARCHAR", "why the file failed or was quarantined"),
         Column("loaded_at", "TIMESTAMP"),
+        Column(
+            "loaded_as_of", "TIMESTAMP",
+            "the as-of time T of the run that loaded the file (its load time when none was given): the tracked "
+            "measures date the file by it, so a run at a fixed as-of judges it alike whatever day it ran",
+        ),
     ),
 )
 REJECTED_ROWS = RawTable(
@@ -174,9 +179,10 @@ LEDGER_TABLES = (FILES, REJECTED_ROWS, FILE_INDEX)
 
 def create_statements() -> list[str]:
     """DDL that makes the raw schema and every raw table; safe to run on every load, and it adds tables that
-    are new to an existing warehouse (such as the file index)."""
+    are new to an existing warehouse (such as the file index) and the ledger's newer columns."""
     statements = [f"create schema if not exists {RAW_SCHEMA}"]
     for table in (*RAW_TABLES, *LEDGER_TABLES):
         cols = ", ".join(f'"{c.name}" {c.type}' for c in table.columns)
         statements.append(f"create table if not exists {table.qualified} ({cols})")
+    statements.append(f"alter table {FILES.qualified} add column if not exists loaded_as_of timestamp")
     return statements

@@ -61,7 +61,7 @@ def _run(args: argparse.Namespace) -> int:
     import dagster as dg
 
     from orchestration.alerting.notification import FIRING, RESOLVED
-    from orchestration.defs.alerts.sensors import ALERTED_TAG, failure_message, notify_run
+    from orchestration.defs.alerts.sensors import ALERTED_TAG, failed_steps, notify_run
     from orchestration.lib.radar_settings import AS_OF_TAG, format_as_of
     from orchestration.lib.run_liveness import wait_for_writer
     from orchestration.lib.warehouse import WAREHOUSE_POOL
@@ -72,7 +72,7 @@ def _run(args: argparse.Namespace) -> int:
         wait_for_writer(instance, WAREHOUSE_POOL, lambda line: print(f"radar run: {line}", flush=True))
         # This process alerts on its own run (no daemon needed); the run's as-of is fixed here, once.
         result = run_pipeline(instance, tags={ALERTED_TAG: "true", AS_OF_TAG: format_as_of(as_of)})
-        failure = "" if result.success else failure_message(result.get_step_failure_events())
+        failure = () if result.success else failed_steps(result.get_step_failure_events())
         sent = notify_run(instance, result.dagster_run, RESOLVED if result.success else FIRING, failure)
     print(render(settings.warehouse_path(), as_of, result.get_asset_check_evaluations(), result.run_id))
     print(published_lines(settings.serving_db_path(), settings.serving_dir()))

@@ -1,7 +1,8 @@
 """The places alerts go, each enabled by environment variables: a generic JSON webhook, a Slack incoming webhook
 and PagerDuty's Events API v2. URLs and routing keys are secrets: they never appear in a repr, a log line or a
 recorded error. A URL that cannot be used (no scheme, not http or https, no host) turns its channel off with a
-problem that names the channel and its variable, never the URL."""
+problem that names the channel and its variable, never the URL. Each channel takes the alerts its route lets
+through (routing.py); a routing setting that cannot be used turns its channel off the same way."""
 
 import json
 import os
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 
 from orchestration.alerting.notification import Notification
 from orchestration.alerting.render import SOURCE, pagerduty_bodies, slack_body, webhook_body
+from orchestration.alerting.routing import DEFAULTS, Route, RoutingError, route
 from orchestration.alerting.transport import DeadlineExceeded, post_json
 
 PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue"
@@ -30,10 +32,12 @@ class Channel:
     url: str = field(repr=False)
     render: Callable[[Notification], list[dict]] = field(repr=False)
     secrets: tuple[str, ...] = field(default=(), repr=False)  # besides the URL (a routing key)
+    route: Route = field(default_factory=Route)
 
     def bodies(self, notification: Notification) -> list[dict]:
-        """The request bodies for one notification, in order (none when the channel skips it)."""
-        return self.render(notification)
+        """The request bodies for one notification, in order (none when the channel skips it or its route does
+        not take it)."""
+        return self.render(notification) if self.route.takes(notification) else []
 
     def scrub(self, text: str) -> str:
         """`text` without the URL, any part of it that could be secret, the other secrets, or any other URL."""
@@ -82,7 +86,19 @@ def channel_problems(env: Mapping[str, str] | None = None) -> dict[str, str]:
         if url and (problem := url_problem(url)):
             problems[name] = (f"alert channel {name} is off: {URL_VARIABLES[name]} is not a usable URL ({problem}); "
                               "the URL is not shown as it may hold a secret")
+    configured = {"webhook": "RADAR_ALERT_WEBHOOK_URL", "slack": "RADAR_SLACK_WEBHOOK_URL",
+                  "pagerduty": "RADAR_PAGERDUTY_ROUTING_KEY"}
+    for name, variable in configured.items():
+        if env.get(variable) and name not in problems and (problem := _route(name, env)[1]):
+            problems[name] = f"alert channel {name} is off: its routing cannot be used: {problem}"
     return problems
+
+
+def _route(name: str, env: Mapping[str, str]) -> tuple[Route, str | None]:
+    try:
+        return route(name, env), None
+    except RoutingError as exc:
+        return DEFAULTS[name], str(exc)
 
 
 def configured_channels(env: Mapping[str, str] | None = None, usable_only: bool = True) -> list[Channel]:
@@ -92,13 +108,16 @@ def configured_channels(env: Mapping[str, str] | None = None, usable_only: bool 
     off = channel_problems(env) if usable_only else {}
     channels = []
     if env.get("RADAR_ALERT_WEBHOOK_URL") and "webhook" not in off:
-        channels.append(Channel("webhook", env["RADAR_ALERT_WEBHOOK_URL"], lambda n: [webhook_body(n)]))
+        channels.append(Channel("webhook", env["RADAR_ALERT_WEBHOOK_URL"], lambda n: [webhook_body(n)],
+                                route=_route("webhook", env)[0]))
     if env.get("RADAR_SLACK_WEBHOOK_URL") and "slack" not in off:
-        channels.append(Channel("slack", env["RADAR_SLACK_WEBHOOK_URL"], lambda n: [slack_body(n)]))
+        channels.append(Channel("slack", env["RADAR_SLACK_WEBHOOK_URL"], lambda n: [slack_body(n)],
+                                route=_route("slack", env)[0]))
     if env.get("RADAR_PAGERDUTY_ROUTING_KEY") and "pagerduty" not in off:
         key = env["RADAR_PAGERDUTY_ROUTING_KEY"]
         url = env.get("RADAR_PAGERDUTY_EVENTS_URL") or PAGERDUTY_EVENTS_URL
-        channels.append(Channel("pagerduty", url, lambda n: pagerduty_bodies(n, key), (key,)))
+        channels.append(Channel("pagerduty", url, lambda n: pagerduty_bodies(n, key), (key,),
+                                _route("pagerduty", env)[0]))
     return channels
 
 

@@ -11,15 +11,18 @@ import duckdb
 import pandas as pd
 
 from expectations.drift import Judgement, judge, judge_all
-from expectations.measures import Measure, daily_series, evaluated_day
-from orchestration.alerting import lifecycle
+from expectations.measures import NO_TEAM, Measure, daily_series, evaluated_day
+from orchestration.alerting import lifecycle, pages
 from orchestration.alerting.channels import Channel
 from orchestration.alerting.delivery import RetryPolicy
-from orchestration.alerting.notification import FIRING, RESOLVED, Notification, expected_text, format_value, iso
+from orchestration.alerting.grouping import Cause, causes
+from orchestration.alerting.notification import FIRING, RESOLVED, Notification, iso
+from orchestration.alerting.runbooks import runbook_url
 from orchestration.alerting.store import MEASURE_HISTORY, MEASURE_HISTORY_COLUMNS, ensure_tables
 from orchestration.alerting.triage import FeedVerdict, triage
 
 DEFAULT_DAGSTER_URL = "http://127.0.0.1:3000"
+DEFAULT_DASHBOARD_URL = "http://127.0.0.1:8501"  # `radar dashboard`, which serves the runbooks at /runbooks/
 # Late data (SendGrid retries for a day or more, exports that arrive days late) changes recent days: each
 # evaluation judges the last week again along with the new days.
 RECENT_DAYS = 7
@@ -28,7 +31,7 @@ RECENT_DAYS = 7
 @dataclass(frozen=True)
 class AlertSettings:
     dagster_url: str = DEFAULT_DAGSTER_URL
-    runbook_base_url: str = ""
+    runbook_base_url: str = f"{DEFAULT_DASHBOARD_URL}/runbooks"  # a runbook's link is <base>/<measure>
     reminder_hours: float | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
@@ -37,9 +40,10 @@ class AlertSettings:
         env = os.environ if env is None else env
         reminder = env.get("RADAR_ALERT_REMINDER_HOURS")
         retry = env.get("RADAR_ALERT_RETRY_SECONDS")
+        dashboard = (env.get("RADAR_DASHBOARD_URL") or DEFAULT_DASHBOARD_URL).rstrip("/")
         return cls(
             dagster_url=(env.get("RADAR_DAGSTER_URL") or DEFAULT_DAGSTER_URL).rstrip("/"),
-            runbook_base_url=(env.get("RADAR_RUNBOOK_BASE_URL") or "").rstrip("/"),
+            runbook_base_url=(env.get("RADAR_RUNBOOK_BASE_URL") or f"{dashboard}/runbooks").rstrip("/"),
             reminder_hours=float(reminder) if reminder else None,
             retry=RetryPolicy(backoff_seconds=float(retry)) if retry else RetryPolicy(),
         )
@@ -63,33 +67,52 @@ class Outcome:
         return [e for e in self.evaluations if e.action == action]
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What advancing the incidents of one evaluation needs."""
+
+    con: duckdb.DuckDBPyConnection
+    feeds: list[FeedVerdict]
+    labels: dict[str, str]
+    as_of: datetime
+    now: datetime
+    channels: Sequence[Channel]
+    settings: AlertSettings
+    run_id: str | None
+
+
 def evaluate(
     con: duckdb.DuckDBPyConnection, measures: Sequence[Measure], as_of: datetime, channels: Sequence[Channel],
     now: datetime, settings: AlertSettings = AlertSettings(), run_id: str | None = None,
 ) -> Outcome:
+    """Judge every measure, then advance one incident per cause (grouping.py); the outcome holds every scope's
+    verdict, with the action taken on the scopes whose incident carries a cause."""
     ensure_tables(con)
     verdicts, errors = [], {}
     for measure in measures:
         try:
-            verdicts += _judge(con, measure, as_of, now)
+            verdicts += _judge(con, measure, as_of)
         except duckdb.Error as exc:  # one broken measure (a renamed column) must not silence the others
             errors[measure.key] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
     feeds = [FeedVerdict(e.measure, e.judgement) for e in verdicts if e.measure.feed]
-    labels = scope_labels(con)
-    evaluations = [_advance(con, e, feeds, labels, as_of, now, channels, settings, run_id) for e in verdicts]
-    return Outcome(evaluations, errors)
+    labels, teams = reps(con)
+    run = _Run(con, feeds, labels, as_of, now, channels, settings, run_id)
+    advanced = {
+        (c.root.measure.key, c.root.scope): _advance(run, c) for c in causes(verdicts, teams, lifecycle.firing(con))
+    }
+    return Outcome([advanced.get((e.measure.key, e.scope), e) for e in verdicts], errors)
 
 
-def scope_labels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Reps' names by owner id, for alert texts."""
+def reps(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[str, str]]:
+    """Reps' names and their (latest) teams by owner id: for alert texts and for grouping."""
     try:
         rows = con.execute(
-            "select scope, max(scope_label) from marts.follow_up_coverage_rollup_daily where scope_type = 'rep' "
-            "group by 1"
+            f"select scope, max(scope_label), coalesce(arg_max(team, day), '{NO_TEAM}') "
+            "from marts.follow_up_coverage_rollup_daily where scope_type = 'rep' group by 1"
         ).fetchall()
     except duckdb.CatalogException:
-        return {}
-    return {owner: name for owner, name in rows if name}
+        return {}, {}
+    return {owner: name for owner, name, _ in rows if name}, {owner: team for owner, _, team in rows}
 
 
 def first_day_to_judge(con: duckdb.DuckDBPyConnection, measure: Measure, as_of: datetime) -> date | None:
@@ -103,7 +126,7 @@ def first_day_to_judge(con: duckdb.DuckDBPyConnection, measure: Measure, as_of: 
     return min(last + timedelta(days=1), as_of.date() - timedelta(days=RECENT_DAYS))
 
 
-def _judge(con: duckdb.DuckDBPyConnection, measure: Measure, as_of: datetime, now: datetime) -> list[Evaluation]:
+def _judge(con: duckdb.DuckDBPyConnection, measure: Measure, as_of: datetime) -> list[Evaluation]:
     """Judge the new days of every scope's series (kept in measure_history), reading the days before them that
     the drift rule compares with; return the evaluated day's verdicts."""
     since = first_day_to_judge(con, measure, as_of)
@@ -113,15 +136,16 @@ def _judge(con: duckdb.DuckDBPyConnection, measure: Measure, as_of: datetime, no
     rows, latest = [], []
     for scope, values in sorted(series.items()):
         days = sorted(d for d in values if (since is None or d >= since) and (day is None or d <= day))
-        judged = judge_all(values, days, measure.threshold, measure.drift)
+        judged = judge_all(values, days, measure.threshold, measure.drift, measure.domain)
         rows += [
             [measure.name, measure.scope, scope, j.day, j.value, j.expected_low, j.expected_high, j.state, j.score,
-             j.baseline_median, measure.severity, as_of, now]
+             j.baseline_median, measure.severity, as_of]
             for j in judged
         ]
         if day is not None:  # the evaluated day is the last one judged, unless the scope has no value on it
             on_day = judged[-1] if judged and judged[-1].day == day else None
-            latest.append(Evaluation(measure, scope, on_day or judge(values, day, measure.threshold, measure.drift)))
+            on_day = on_day or judge(values, day, measure.threshold, measure.drift, measure.domain)
+            latest.append(Evaluation(measure, scope, on_day))
     gone = [s for s in lifecycle.firing_scopes(con, measure.name, measure.scope) if s not in series]
     latest += [Evaluation(measure, s, Judgement(day, None, None, None, lifecycle.GONE)) for s in gone if day]
     if rows:
@@ -130,38 +154,39 @@ def _judge(con: duckdb.DuckDBPyConnection, measure: Measure, as_of: datetime, no
     return latest
 
 
-def _advance(
-    con: duckdb.DuckDBPyConnection, evaluation: Evaluation, feeds: Sequence[FeedVerdict], labels: dict[str, str],
-    as_of: datetime, now: datetime, channels: Sequence[Channel], settings: AlertSettings, run_id: str | None,
-) -> Evaluation:
-    m, j = evaluation.measure, evaluation.judgement
-    key = lifecycle.dedup_key(m.name, m.scope, evaluation.scope)
-    incident = lifecycle.open_incident(con, key)
-    action = lifecycle.step(incident, j.state, as_of, settings.reminder_hours)
+def _advance(run: _Run, cause: Cause) -> Evaluation:
+    m, j = cause.root.measure, cause.root.judgement
+    key = lifecycle.dedup_key(m.name, m.scope, cause.root.scope)
+    incident = lifecycle.open_incident(run.con, key)
+    action = lifecycle.step(incident, cause.state, run.as_of, run.settings.reminder_hours)
     if action is None:
-        return evaluation
-    incident_id = incident.incident_id if incident else lifecycle.new_incident_id(con, key, as_of)
-    label = labels.get(evaluation.scope, evaluation.scope)
+        return cause.root
+    incident_id = incident.incident_id if incident else lifecycle.new_incident_id(run.con, key, run.as_of)
+    notification = _notification(run, cause, action, incident, incident_id)
+    lifecycle.apply(run.con, action, notification, incident, run.channels, run.as_of, run.now, run.run_id)
+    return Evaluation(m, cause.root.scope, j, action, incident_id)
+
+
+def _notification(
+    run: _Run, cause: Cause, action: str, incident: lifecycle.OpenIncident | None, incident_id: str
+) -> Notification:
+    m, j, scope = cause.root.measure, cause.root.judgement, cause.root.scope
+    label = run.labels.get(scope, scope)
     status = RESOLVED if action == lifecycle.RESOLVE else FIRING
-    notes = triage(con, m, evaluation.scope, j.day, as_of, feeds, labels) if status == FIRING else {}
-    notification = Notification(
-        dedup_key=key, incident_id=incident_id, status=status, measure=m.name, scope_type=m.scope,
-        scope=evaluation.scope, scope_label=label, severity=m.severity, day=iso(j.day), as_of=iso(as_of),
-        value=j.value, expected_low=j.expected_low, expected_high=j.expected_high,
-        summary=_summary(m, label, j, status), triage=notes,
-        runbook_url=f"{settings.runbook_base_url}/{m.runbook}" if settings.runbook_base_url else m.runbook,
-        run_url=f"{settings.dagster_url}/runs/{run_id}" if run_id else "", reminder=action == lifecycle.REMIND,
-        page_key=incident_id,
+    children = pages.beneath(run.con, cause, run.labels) if status == FIRING else []
+    if status == FIRING:
+        since = pages.cause_since(run.con, cause, children)
+        days = pages.days_between(since, j.day)
+    else:
+        since = incident.opened_on or j.day
+        days = pages.resolved_days(since, j.day)
+    notes = triage(run.con, m, scope, j.day, run.as_of, run.feeds, run.labels) if status == FIRING else {}
+    return Notification(
+        dedup_key=lifecycle.dedup_key(m.name, m.scope, scope), incident_id=incident_id, status=status,
+        measure=m.name, scope_type=m.scope, scope=scope, scope_label=label, severity=m.severity, day=iso(j.day),
+        as_of=iso(run.as_of), value=j.value, expected_low=j.expected_low, expected_high=j.expected_high,
+        summary=pages.summary(m, label, j, status, iso(since), days, children, j.state == lifecycle.GONE),
+        triage=notes, runbook_url=runbook_url(run.settings.runbook_base_url, m.name),
+        run_url=f"{run.settings.dagster_url}/runs/{run.run_id}" if run.run_id else "",
+        reminder=action == lifecycle.REMIND, page_key=incident_id, since=iso(since), days_out=days, beneath=children,
     )
-    lifecycle.apply(con, action, notification, incident, channels, as_of, now, run_id)
-    return Evaluation(m, evaluation.scope, j, action, incident_id)
-
-
-def _summary(measure: Measure, label: str, j: Judgement, status: str) -> str:
-    value = format_value(measure.name, j.value)
-    expected = expected_text(measure.name, j.expected_low, j.expected_high, unbounded="no bound yet")
-    verb = "is out of range"
-    if status == RESOLVED:
-        verb = "is no longer measured (no rows for it)" if j.state == lifecycle.GONE else "is back in range"
-    who = "the company" if measure.scope == "company" else f"{measure.scope} {label}"
-    return f"{measure.name} for {who} {verb}: {value} on {j.day} (expected {expected})"

@@ -1,11 +1,12 @@
-"""One incident per (measure, scope) while it stays out of range: `firing` once when it opens, `resolved` once
-when the measure is back in range, optionally a reminder every so many hours in between. Each notification is
+"""One incident per cause (grouping.py: a measure's scope and the scopes out of range beneath it) while it stays
+out of range: `firing` once when it opens, `resolved` once when it is back in range, optionally a reminder every
+so many hours in between. Each notification is
 queued once per configured channel in monitoring.alert_deliveries, in the same transaction as the state change."""
 
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import duckdb
 
@@ -24,6 +25,7 @@ GONE = "gone"
 class OpenIncident:
     incident_id: str
     last_notified_at: datetime
+    opened_on: date | None = None  # the first day out of range
 
 
 def step(incident: OpenIncident | None, state: str, as_of: datetime, reminder_hours: float | None) -> str | None:
@@ -54,6 +56,11 @@ def new_incident_id(con: duckdb.DuckDBPyConnection, key: str, as_of: datetime) -
                 not in taken)
 
 
+def firing(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str, str]]:
+    """(measure, scope_type, scope) of every open incident."""
+    return set(con.execute(f"select measure, scope_type, scope from {ALERTS} where status = 'firing'").fetchall())
+
+
 def firing_scopes(con: duckdb.DuckDBPyConnection, measure: str, scope_type: str) -> list[str]:
     return [row[0] for row in con.execute(
         f"select scope from {ALERTS} where status = 'firing' and measure = ? and scope_type = ? order by scope",
@@ -63,7 +70,8 @@ def firing_scopes(con: duckdb.DuckDBPyConnection, measure: str, scope_type: str)
 
 def open_incident(con: duckdb.DuckDBPyConnection, key: str) -> OpenIncident | None:
     row = con.execute(
-        f"select incident_id, last_notified_at from {ALERTS} where dedup_key = ? and status = 'firing'", [key]
+        f"select incident_id, last_notified_at, opened_on from {ALERTS} where dedup_key = ? and status = 'firing'",
+        [key],
     ).fetchone()
     return OpenIncident(*row) if row else None
 
@@ -82,9 +90,9 @@ def apply(
                     status, opened_on, opened_at, last_value, expected_low, expected_high, last_evaluated_on,
                     last_notified_at, summary, triage, opened_run_id)
                 values (?, ?, ?, ?, ?, ?, ?, 'firing', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [n.incident_id, n.dedup_key, n.measure, n.scope_type, n.scope, n.scope_label, n.severity, n.day,
-                 as_of, n.value, n.expected_low, n.expected_high, n.day, as_of, n.summary, json.dumps(n.triage),
-                 run_id],
+                [n.incident_id, n.dedup_key, n.measure, n.scope_type, n.scope, n.scope_label, n.severity,
+                 n.since or n.day, as_of, n.value, n.expected_low, n.expected_high, n.day, as_of, n.summary,
+                 json.dumps(n.triage), run_id],
             )
         else:
             resolved = action == RESOLVE

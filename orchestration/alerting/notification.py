@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
 FIRING, RESOLVED, TEST = "firing", "resolved", "test"
+MEASURE_ALERT, PIPELINE_RUN_ALERT = "tracked_measure", "pipeline_run"  # the kinds, each with its own format
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,11 @@ class Notification:
     # What PagerDuty deduplicates on: the incident (one page per opening) where set; notifications queued before
     # it existed, and the pipeline-run alerts (sent at once, never retried later), use the dedup key.
     page_key: str = ""
+    kind: str = MEASURE_ALERT
+    since: str = ""  # the first day of the cause out of range (of the streak of failed runs: its first run's time)
+    days_out: int | None = None  # days out of range up to `day`
+    beneath: list[dict] = field(default_factory=list)  # the scopes out of range beneath this one, with values
+    failure: dict = field(default_factory=dict)  # a pipeline run's: run, job, failed steps (file, check, fix)
 
     @property
     def pagerduty_key(self) -> str:
@@ -62,7 +68,7 @@ def iso(value: date | datetime) -> str:
     return value.isoformat()
 
 
-def expected_text(measure: str, low: float | None, high: float | None, unbounded: str = "n/a") -> str:
+def expected_text(measure: str, low: float | None, high: float | None, unbounded: str = "any value") -> str:
     """An expected range as people read it: '>= 60.0%', '<= 24.0 h', or both joined by 'and'."""
     bounds = [f"{sign} {format_value(measure, b)}" for sign, b in ((">=", low), ("<=", high)) if b is not None]
     return " and ".join(bounds) or unbounded

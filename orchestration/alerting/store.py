@@ -13,7 +13,7 @@ DDL = (
     create table if not exists {MEASURE_HISTORY} (
         measure varchar not null, scope_type varchar not null, scope varchar not null, day date not null,
         value double, expected_low double, expected_high double, state varchar not null, score double,
-        baseline_median double, severity varchar not null, as_of timestamp not null, evaluated_at timestamp not null,
+        baseline_median double, severity varchar not null, as_of timestamp not null,
         primary key (measure, scope_type, scope, day)
     )
     """,
@@ -38,11 +38,13 @@ DDL = (
     """,
     # Warehouses created before deliveries were claimed: the run sending a delivery, while it is in flight.
     f"alter table {DELIVERIES} add column if not exists claimed_by varchar",
+    # Warehouses whose history recorded the wall clock: a fixed as-of now gives the same history on any day.
+    f"alter table {MEASURE_HISTORY} drop column if exists evaluated_at",
 )
 
 MEASURE_HISTORY_COLUMNS = (
     "measure", "scope_type", "scope", "day", "value", "expected_low", "expected_high", "state", "score",
-    "baseline_median", "severity", "as_of", "evaluated_at",
+    "baseline_median", "severity", "as_of",
 )
 
 
@@ -67,8 +69,8 @@ PUBLISHED = {
             "score": "Robust drift score: (value - median) / max(1.4826 * MAD, min_spread) over the window.",
             "baseline_median": "Median of the drift window.",
             "severity": "error or warning.",
-            "as_of": "As-of time T of the evaluation that wrote the row.",
-            "evaluated_at": "Wall-clock time of that evaluation (UTC).",
+            "as_of": "As-of time T of the evaluation that wrote the row (no wall-clock time: a fixed as-of on the "
+            "same files gives the same rows).",
         },
     ),
     "alerts": (

@@ -17,8 +17,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
+from orchestration.alerting.runbooks import runbook_for
 from orchestration.dashboard import page
 from orchestration.dashboard.marts import NEGLECTED_STATES, ServingFileMissing, open_serving
+from orchestration.dashboard.runbook_page import render_runbook
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 PLOTLY_JS_URL = f"static/plotly-{get_plotlyjs_version()}.min.js"
@@ -55,8 +57,21 @@ def create_app(serving_db: Path) -> Starlette:
         return FileResponse(PLOTLY_JS, media_type="text/javascript", headers={"cache-control": "max-age=86400"})
 
     return Starlette(
-        routes=[Route("/", dashboard, methods=["GET"]), Route(f"/{PLOTLY_JS_URL}", plotly_js, methods=["GET"])]
+        routes=[
+            Route("/", dashboard, methods=["GET"]), Route(f"/{PLOTLY_JS_URL}", plotly_js, methods=["GET"]),
+            Route("/runbooks/{measure}", runbook, methods=["GET"]),
+        ]
     )
+
+
+def runbook(request: Request) -> Response:
+    """The runbook of a measure, as linked from its alerts."""
+    measure = request.path_params["measure"]
+    found = runbook_for(measure)
+    if found is None:
+        message = f'No runbook for "{measure}": it is not a tracked measure (expectations/measures.yml).'
+        return _html(page.render_message("Unknown measure", message, link="/"), 404)
+    return _html(render_runbook(found), 200)
 
 
 def parse_filters(params: QueryParams) -> page.Filters:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.alerting.notification import format_value
+from orchestration.alerting.notification import expected_text, format_value
 from orchestration.lib.publish import connect_serving, utc_text
 from orchestration.summary import table
 
@@ -43,8 +43,6 @@ def latest_measures(serving_db: Path) -> str:
 
 
 def _range(measure: str, low: float | None, high: float | None) -> str:
-    if low is None and high is None:
-        return "n/a"
-    return f"{format_value(measure, low) if low is not None else '-inf'} .. " + (
-        format_value(measure, high) if high is not None else "+inf"
-    )
+    """As the alerts say it ('>= 60.0%', '<= 7'): ranges are clamped to what the measure can take, so a side
+    without a bound is one the measure cannot cross; n/a without either (not armed, or no bound it can cross)."""
+    return expected_text(measure, low, high, unbounded="n/a")

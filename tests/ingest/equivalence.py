@@ -47,7 +47,8 @@ def state(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
         cursor = con.execute(f"select * from {table.qualified}")
         names = [d[0] for d in cursor.description]
         found[table.name] = sorted((_normal(names, r) for r in cursor.fetchall()), key=repr)
-    found["_files"] = con.execute(f"select * exclude (loaded_at) from {FILES.qualified} order by file_id").fetchall()
+    ledger = f"select * exclude (loaded_at, loaded_as_of) from {FILES.qualified} order by file_id"
+    found["_files"] = con.execute(ledger).fetchall()
     found["_rejected_rows"] = con.execute(f"select * from {REJECTED_ROWS.qualified} order by all").fetchall()
     return found
 

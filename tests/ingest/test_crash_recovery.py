@@ -91,7 +91,7 @@ def _state(warehouse: Path) -> dict:
     try:
         state = {t.name: con.execute(f"select * from {t.qualified} order by all").fetchall() for t in RAW_TABLES}
         state["_files"] = con.execute(
-            f"select * exclude (loaded_at) from {FILES.qualified} order by file_id"
+            f"select * exclude (loaded_at, loaded_as_of) from {FILES.qualified} order by file_id"
         ).fetchall()
         state["_rejected_rows"] = con.execute(f"select * from {REJECTED_ROWS.qualified} order by all").fetchall()
         return state

@@ -95,20 +95,18 @@ def test_demo_runs_clean_but_for_the_coverage_measures(demo_run):
     assert failed == COVERAGE_CHECKS
 
 
-def test_the_incident_fires_one_coverage_alert_per_scope_to_the_webhook(demo_run, webhook):
+def test_the_incident_fires_one_coverage_alert_carrying_the_team_and_the_rep(demo_run, webhook):
     demo, _, _ = demo_run
-    keys = sorted(b["dedup_key"] for b in webhook.accepted)
-    assert keys == sorted([
-        "follow-up-radar/follow_up_coverage/company/company",
-        f"follow-up-radar/follow_up_coverage/team/{demo.incident_team}",
-        f"follow-up-radar/follow_up_coverage/rep/{demo.incident_rep_id}",
-    ])
-    assert {b["status"] for b in webhook.accepted} == {"firing"}
-    rep_alert = next(b for b in webhook.accepted if b["scope_type"] == "rep")
-    assert rep_alert["scope_label"] == demo.incident_rep_name
-    assert rep_alert["triage"]["verdict"] == "likely a follow-up problem"
-    team_alert = next(b for b in webhook.accepted if b["scope_type"] == "team")
-    assert team_alert["triage"]["movers"][0]["scope"] == demo.incident_rep_id
+    [alert] = webhook.accepted  # one cause: the company, the team and the rep out of range together
+    assert alert["dedup_key"] == "follow-up-radar/follow_up_coverage/company/company"
+    assert alert["status"] == "firing"
+    beneath = {(b["scope_type"], b["scope"]): b for b in alert["beneath"]}
+    assert {("team", demo.incident_team), ("rep", demo.incident_rep_id)} <= set(beneath)
+    assert beneath[("rep", demo.incident_rep_id)]["label"] == demo.incident_rep_name
+    assert alert["triage"]["verdict"] == "likely a follow-up problem"
+    assert alert["triage"]["movers"][0]["scope"] == demo.incident_team
+    assert alert["days_out"] >= 1 and f"out of range since {alert['since']}" in alert["summary"]
+    assert alert["runbook_url"] == "http://127.0.0.1:8501/runbooks/follow_up_coverage"
 
 
 def test_incident_rep_coverage_drops_well_below_their_usual_level(demo_run):

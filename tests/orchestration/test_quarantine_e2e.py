@@ -13,7 +13,7 @@ import dagster as dg
 import pytest
 
 from orchestration.definitions import defs
-from orchestration.defs.alerts.sensors import failure_message
+from orchestration.defs.alerts.sensors import failed_steps
 from orchestration.defs.ingest.sensors import landing_sensor
 from orchestration.runner import run_pipeline
 from tests.conftest import query
@@ -85,11 +85,14 @@ def test_the_check_fails_and_quarantines_only_the_file_at_fault(runs):
 def test_that_run_fails_once_naming_the_file_the_check_and_the_fix(runs):
     assert not runs.quarantining.success
     assert runs.quarantining.get_failed_step_keys() == {"salesforce_files"}
-    message = failure_message(runs.quarantining.get_step_failure_events())
+    [step] = failed_steps(runs.quarantining.get_step_failure_events())
     bad_id = _bad(runs.ledger_after)["file_id"]
-    assert BAD_FILE in message and "raw/salesforce_leads gx_expectations" in message
-    assert "expect_column_values_to_match_regex on OwnerId: 1 unexpected" in message
-    assert f"radar reprocess {bad_id}" in message
+    assert step.step == "salesforce_files"
+    assert BAD_FILE in step.error and "raw/salesforce_leads gx_expectations" in step.error
+    assert "expect_column_values_to_match_regex on OwnerId: 1 unexpected" in step.error
+    check = "raw/salesforce_leads gx_expectations"
+    assert [(f.path.rsplit("/", 1)[-1], f.file_id, f.check) for f in step.files] == [(BAD_FILE, bad_id, check)]
+    assert f"radar reprocess {bad_id}" in step.fix
     assert runs.quarantining.is_node_untouched("follow_up_radar_dbt")
     assert _downstream_materialized(runs.quarantining) == set(), "nothing published by the failed run"
     assert runs.quarantining.is_node_success("mailbox_files") and runs.quarantining.is_node_success("sendgrid_files")

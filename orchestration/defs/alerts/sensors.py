@@ -2,33 +2,53 @@
 evaluated, so the failure itself is sent to the alert channels; the next success resolves it. The sensors run in
 the Dagster daemon; `radar run`, which runs in-process, sends its own and tags the run so the sensors skip it."""
 
+from datetime import UTC
+
 import dagster as dg
 
+from ingest.schema import RAW_SCHEMA
 from orchestration.alerting.channels import channel_problems, configured_channels
 from orchestration.alerting.delivery import send_now
 from orchestration.alerting.evaluate import AlertSettings
 from orchestration.alerting.notification import FIRING, RESOLVED
-from orchestration.alerting.run_alerts import run_notification, should_notify
+from orchestration.alerting.run_alerts import FailedStep, QuarantinedFile, Streak, run_notification, should_notify
+from orchestration.lib.gx_checks import GX_CHECK
 from orchestration.settings import utc_now
 
 ALERTED_TAG = "follow-up-radar/run-alert-sent"
+SUCCESS, FAILURE = dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE
 
 
-def _previous_status(instance: dg.DagsterInstance, run: dg.DagsterRun) -> str | None:
-    runs = instance.get_runs(filters=dg.RunsFilter(job_name=run.job_name), limit=20)  # newest first
-    ids = [r.run_id for r in runs]
-    earlier = runs[ids.index(run.run_id) + 1:] if run.run_id in ids else runs
-    finished = [r for r in earlier if r.status in (dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE)]
-    return finished[0].status.value if finished else None
+def _streak(instance: dg.DagsterInstance, run: dg.DagsterRun) -> tuple[str | None, Streak]:
+    """The status of the job's previous finished run, and the streak of failures up to this run (this run
+    included when it failed)."""
+    records = instance.get_run_records(filters=dg.RunsFilter(job_name=run.job_name), limit=50)  # newest first
+    ids = [r.dagster_run.run_id for r in records]
+    mine = records[ids.index(run.run_id)] if run.run_id in ids else None
+    earlier = records[ids.index(run.run_id) + 1:] if mine else records
+    finished = [r for r in earlier if r.dagster_run.status in (SUCCESS, FAILURE)]
+    failures = [mine] if mine and mine.dagster_run.status == FAILURE else []
+    for record in finished:
+        if record.dagster_run.status != FAILURE:
+            break
+        failures.append(record)
+    since = failures[-1].create_timestamp.astimezone(UTC).replace(tzinfo=None, microsecond=0) if failures else utc_now()
+    return (finished[0].dagster_run.status.value if finished else None), Streak(since, max(len(failures), 1))
 
 
-def notify_run(instance: dg.DagsterInstance, run: dg.DagsterRun, status: str, message: str = "") -> list[str]:
+def notify_run(
+    instance: dg.DagsterInstance, run: dg.DagsterRun, status: str, steps: tuple[FailedStep, ...] = ()
+) -> list[str]:
     """Send the run's firing or resolved alert when it starts or ends a streak of failures; say what was sent."""
-    if not should_notify(status, _previous_status(instance, run)):
+    previous, streak = _streak(instance, run)
+    if not should_notify(status, previous):
         return []
-    notification = run_notification(status, run.job_name, run.run_id, utc_now(), AlertSettings.from_env(), message)
+    settings = AlertSettings.from_env()
+    notification = run_notification(status, run.job_name, run.run_id, utc_now(), settings, steps, streak)
     said = [f"{status} alert for run {run.run_id} not sent: {problem}" for problem in channel_problems().values()]
     for channel in configured_channels():
+        if not channel.bodies(notification):
+            continue  # its route does not take pipeline-run alerts
         sent = send_now(channel, notification)
         said.append(f"{status} alert for run {run.run_id} " + (
             f"sent to {channel.name}" if sent.ok else f"not delivered to {channel.name}: {sent.error}"
@@ -36,22 +56,34 @@ def notify_run(instance: dg.DagsterInstance, run: dg.DagsterRun, status: str, me
     return said
 
 
-def failure_message(step_failures: list[dg.DagsterEvent]) -> str:
+def failed_steps(step_failures: list[dg.DagsterEvent]) -> tuple[FailedStep, ...]:
     """What failed, from the failed steps: their own descriptions (a quarantined file names itself, its check,
-    the failed expectations and the fix), else the error."""
-    parts = []
+    the failed expectations and the fix) and the quarantined files, else the error."""
+    steps = []
     for event in step_failures:
         data = event.step_failure_data
-        described = data.user_failure_data.description if data and data.user_failure_data else None
-        error = data.error.message.strip() if data and data.error else "failed"
-        parts.append(f"{event.step_key}: {described or error.splitlines()[0]}")
-    return "; ".join(parts)
+        user = data.user_failure_data if data else None
+        error = _innermost(data.error).message.strip() if data and data.error else "failed"
+        quarantined = user.metadata.get("quarantined_files") if user else None
+        files = tuple(
+            QuarantinedFile(path, file_id, f"{RAW_SCHEMA}/{table} {GX_CHECK}")
+            for table, entries in (quarantined.value if quarantined else {}).items() for file_id, path in entries
+        )
+        steps.append(FailedStep(event.step_key, (user.description if user else None) or error.splitlines()[0], files))
+    return tuple(steps)
 
 
-def _notify(context: dg.RunStatusSensorContext, status: str, message: str = "") -> None:
+def _innermost(error):
+    """The error that started it: Dagster wraps a step's own exception in its own."""
+    while error.cause is not None:
+        error = error.cause
+    return error
+
+
+def _notify(context: dg.RunStatusSensorContext, status: str, steps: tuple[FailedStep, ...] = ()) -> None:
     if context.dagster_run.tags.get(ALERTED_TAG):
         return  # its own process (radar run) sends it
-    for line in notify_run(context.instance, context.dagster_run, status, message):
+    for line in notify_run(context.instance, context.dagster_run, status, steps):
         context.log.info(line)
 
 
@@ -60,7 +92,10 @@ def _notify(context: dg.RunStatusSensorContext, status: str, message: str = "") 
     description="Sends a failed pipeline run to the alert channels (once per streak of failures of a job).",
 )
 def run_failure_alert_sensor(context: dg.RunFailureSensorContext) -> None:
-    _notify(context, FIRING, failure_message(context.get_step_failure_events()) or context.failure_event.message or "")
+    steps = failed_steps(context.get_step_failure_events())
+    if not steps:  # the run failed outside any step (it could not start, say)
+        steps = (FailedStep("run", (context.failure_event.message or "failed").strip().splitlines()[0]),)
+    _notify(context, FIRING, steps)
 
 
 @dg.run_status_sensor(

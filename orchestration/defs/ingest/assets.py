@@ -139,10 +139,11 @@ def _ingest_asset(source: str) -> dg.AssetsDefinition:
         with warehouse.connect(context, opener=connect) as con:
             # The load's one clock reading, once the warehouse is ours: the ledger's loaded_at, the readers'
             # bounds (a message dated too far after it is rejected) and the raw checks' "not after" all use it.
-            # Not the run's as-of: a run as of a past day still loads files delivered today.
+            # Not the run's as-of: a run as of a past day still loads files delivered today. The ledger records
+            # that as-of too, by which the tracked measures date the file (reproducible for a fixed as-of).
             load_time = settings.utc_now()
             try:
-                outcomes = load_source(con, radar.landing_path, source, load_time)
+                outcomes = load_source(con, radar.landing_path, source, load_time, radar.resolve_as_of(context))
             except WarehouseWriteFailed as exc:  # a full disk: the step's message names the file, no retry
                 raise dg.Failure(description=str(exc), allow_retries=False) from exc
             context.log.info(_progress(source, radar.landing_path / source, outcomes))

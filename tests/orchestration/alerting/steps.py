@@ -12,14 +12,17 @@ from tests.orchestration.alerting.receiver import Receiver
 from tests.orchestration.alerting.world import Story
 
 INCIDENT = range(45, 52)  # days on which U1 (team East) stops following up
+COMPANY_KEY = "follow-up-radar/follow_up_coverage/company/company"
 TEAM_KEY = "follow-up-radar/follow_up_coverage/team/East"
 REP_KEY = "follow-up-radar/follow_up_coverage/rep/U1"
 ROUTING_KEY = "R0UTINGKEY-not-for-logs"
 QUICK = AlertSettings(retry=RetryPolicy(pause_seconds=0.01, backoff_seconds=0))
 
 
-def incident_story() -> Story:
-    return Story(covered=lambda rep, i: 2 if rep == "U1" and i in INCIDENT else 15 + (i % 2))
+def incident_story(covered_during: int = 2) -> Story:
+    """U1 covers `covered_during` of 20 due leads on the incident's days: at 2 the company, team East and U1 are
+    out of range together (one cause, paged at the company); at 8 team East and U1; at 11 U1 alone."""
+    return Story(covered=lambda rep, i: covered_during if rep == "U1" and i in INCIDENT else 15 + (i % 2))
 
 
 def step_through(warehouse: Path, story: Story, days: range, settings: AlertSettings = QUICK) -> list[Outcome]:

@@ -13,14 +13,22 @@ TRIAGE = {
     "verdict": "likely a follow-up problem",
     "lines": ["likely a follow-up problem: the data feeds were in range", "moved most: Ann Rep 10.0% (usually 75.0%)"],
 }
+BENEATH = [{
+    "scope_type": "rep", "scope": "U1", "label": "Ann Rep", "value": 0.1, "expected": {"low": 0.6, "high": None},
+    "since": "2024-02-13", "days_out": 3,
+}]
+SUMMARY = (
+    "follow_up_coverage for team East is out of range since 2024-02-14 (2 days): 45.0% on 2024-02-15 "
+    "(expected >= 60.0%); beneath it: rep Ann Rep 10.0%"
+)
 FIRING = Notification(
     dedup_key="follow-up-radar/follow_up_coverage/team/East",
     incident_id="follow-up-radar/follow_up_coverage/team/East@20240216T120000",
     status="firing", measure="follow_up_coverage", scope_type="team", scope="East", scope_label="East",
     severity="error", day="2024-02-15", as_of="2024-02-16T12:00:00Z", value=0.45, expected_low=0.6,
-    expected_high=None, summary="follow_up_coverage for team East is out of range: 45.0% on 2024-02-15",
-    triage=TRIAGE, runbook_url="https://runbooks.example/coverage", run_url="http://127.0.0.1:3000/runs/r1",
-    page_key="follow-up-radar/follow_up_coverage/team/East@20240216T120000",
+    expected_high=None, summary=SUMMARY, triage=TRIAGE, runbook_url="https://runbooks.example/coverage",
+    run_url="http://127.0.0.1:3000/runs/r1", page_key="follow-up-radar/follow_up_coverage/team/East@20240216T120000",
+    since="2024-02-14", days_out=2, beneath=BENEATH,
 )
 RESOLVED = Notification(**{**FIRING.__dict__, "status": "resolved", "value": 0.77, "triage": {}})
 
@@ -40,12 +48,12 @@ def deliver(name: str, notification: Notification) -> list[dict]:
 
 def test_webhook_body():
     assert deliver("webhook", FIRING) == [{
-        "dedup_key": "follow-up-radar/follow_up_coverage/team/East",
+        "kind": "tracked_measure", "dedup_key": "follow-up-radar/follow_up_coverage/team/East",
         "incident_id": "follow-up-radar/follow_up_coverage/team/East@20240216T120000",
         "status": "firing", "reminder": False, "measure": "follow_up_coverage", "scope": "East",
         "scope_type": "team", "scope_label": "East", "value": 0.45, "expected": {"low": 0.6, "high": None},
-        "severity": "error", "day": "2024-02-15", "as_of": "2024-02-16T12:00:00Z",
-        "summary": "follow_up_coverage for team East is out of range: 45.0% on 2024-02-15", "triage": TRIAGE,
+        "severity": "error", "day": "2024-02-15", "as_of": "2024-02-16T12:00:00Z", "since": "2024-02-14",
+        "days_out": 2, "summary": SUMMARY, "beneath": BENEATH, "triage": TRIAGE, "failure": {},
         "runbook_url": "https://runbooks.example/coverage", "run_url": "http://127.0.0.1:3000/runs/r1",
         "idempotency_key": FIRING.idempotency_key,
     }]
@@ -53,9 +61,7 @@ def test_webhook_body():
 
 def test_slack_blocks():
     [body] = deliver("slack", FIRING)
-    assert body["text"] == (
-        "FIRING: follow_up_coverage for East: follow_up_coverage for team East is out of range: 45.0% on 2024-02-15"
-    )
+    assert body["text"] == f"FIRING: follow_up_coverage for East: {SUMMARY}"
     assert body["blocks"] == [
         {"type": "header", "text": {"type": "plain_text", "text": "FIRING: follow_up_coverage for East"}},
         {"type": "section", "text": {"type": "mrkdwn", "text": f":red_circle: {FIRING.summary}"}},
@@ -64,7 +70,12 @@ def test_slack_blocks():
             {"type": "mrkdwn", "text": "*Expected*\n>= 60.0%"},
             {"type": "mrkdwn", "text": "*Severity*\nerror"},
             {"type": "mrkdwn", "text": "*Day (as of)*\n2024-02-15 (2024-02-16T12:00:00Z)"},
+            {"type": "mrkdwn", "text": "*Out of range*\nout of range since 2024-02-14 (2 days)"},
         ]},
+        {"type": "section", "text": {"type": "mrkdwn", "text": (
+            "*Out of range beneath it*\n• rep Ann Rep: 10.0% (expected >= 60.0%), out of range since 2024-02-13 "
+            "(3 days)"
+        )}},
         {"type": "section", "text": {"type": "mrkdwn", "text": (
             "*Triage*\n• likely a follow-up problem: the data feeds were in range\n"
             "• moved most: Ann Rep 10.0% (usually 75.0%)"
@@ -85,7 +96,7 @@ def test_pagerduty_trigger_and_resolve_share_the_incidents_page_key():
         "event_action": "trigger",
         "dedup_key": "follow-up-radar/follow_up_coverage/team/East@20240216T120000",
         "payload": {
-            "summary": "follow_up_coverage for team East is out of range: 45.0% on 2024-02-15",
+            "summary": SUMMARY,
             "source": "follow-up-radar",
             "severity": "critical",
             "timestamp": "2024-02-16T12:00:00Z",
@@ -93,8 +104,8 @@ def test_pagerduty_trigger_and_resolve_share_the_incidents_page_key():
             "group": "East",
             "class": "tracked-measure",
             "custom_details": {
-                "value": 0.45, "expected": {"low": 0.6, "high": None}, "day": "2024-02-15", "scope_type": "team",
-                "scope": "East", "triage": TRIAGE,
+                "value": 0.45, "expected": {"low": 0.6, "high": None}, "day": "2024-02-15", "since": "2024-02-14",
+                "days_out": 2, "scope_type": "team", "scope": "East", "beneath": BENEATH, "triage": TRIAGE,
                 "incident_id": "follow-up-radar/follow_up_coverage/team/East@20240216T120000",
                 "idempotency_key": FIRING.idempotency_key,
             },

@@ -16,21 +16,23 @@ from orchestration.defs.alerts.delivery import alert_deliveries
 from orchestration.lib.alert_channels import AlertChannels
 from orchestration.lib.warehouse import WAREHOUSE_POOL, Warehouse
 from tests.orchestration.alerting.receiver import receiver
-from tests.orchestration.alerting.steps import INCIDENT, incident_story, rows
+from tests.orchestration.alerting.steps import INCIDENT, rows
 from tests.orchestration.alerting.test_delivery import OTHER_WRITER, SECRET
-from tests.orchestration.alerting.world import build
+from tests.orchestration.alerting.world import Story, build
 
 pytestmark = pytest.mark.slow
 ONE_WRITER = {"concurrency": {"pools": {"granularity": "op", "default_limit": 1}}}
 
 
 def _queued_incident(tmp_path: Path) -> Path:
-    """A warehouse whose evaluation queued the firing of three incidents for the webhook."""
-    story = incident_story()
+    """A warehouse whose evaluations queued three notifications for the webhook: the firing of the incident (the
+    company, team East and U1 out of range together: one cause), its resolve, and the next incident's firing."""
+    story = Story(covered=lambda rep, i: 2 if rep == "U1" and i in (INCIDENT[0], INCIDENT[0] + 2) else 15 + (i % 2))
     warehouse = build(tmp_path / "w.duckdb", story)
-    as_of = story.as_of_after(INCIDENT[0])
     with duckdb.connect(str(warehouse)) as con:
-        evaluate(con, load_measures(), as_of, configured_channels(usable_only=False), as_of, AlertSettings())
+        for i in range(INCIDENT[0], INCIDENT[0] + 3):
+            as_of = story.as_of_after(i)
+            evaluate(con, load_measures(), as_of, configured_channels(usable_only=False), as_of, AlertSettings())
     return warehouse
 
 

@@ -3,7 +3,7 @@
 import dagster as dg
 import pytest
 
-from orchestration.alerting.run_alerts import should_notify
+from orchestration.alerting.run_alerts import RERUN, should_notify
 from orchestration.defs.alerts.sensors import ALERTED_TAG, run_failure_alert_sensor, run_recovery_alert_sensor
 from tests.orchestration.alerting.receiver import receiver
 
@@ -48,8 +48,17 @@ def test_failures_fire_once_and_the_next_success_resolves(monkeypatch: pytest.Mo
     assert [b["status"] for b in hook.accepted] == ["firing", "resolved"]
     firing, resolved = hook.accepted
     assert firing["dedup_key"] == resolved["dedup_key"] == "follow-up-radar/pipeline_run/job/radar_like_job"
-    assert firing["summary"].startswith("pipeline run of radar_like_job failed:")
+    since = firing["since"]
+    assert firing["summary"] == (
+        f"pipeline run of radar_like_job failed (failing since {since}, 1 failed run): "
+        "_step: RuntimeError: dbt build failed: model marts.lead_aging"
+    )
+    recovered = f"pipeline run of radar_like_job succeeded again (was failing since {since}, 2 failed runs)"
+    assert resolved["summary"] == recovered
     assert firing["run_url"].startswith("http://127.0.0.1:3000/runs/")
+    assert firing["failure"]["steps"] == [
+        {"step": "_step", "error": "RuntimeError: dbt build failed: model marts.lead_aging", "files": [], "fix": RERUN}
+    ]
 
 
 def test_the_sensors_leave_a_run_to_the_process_that_alerts_for_it(monkeypatch: pytest.MonkeyPatch):
@@ -64,8 +73,9 @@ def test_a_hand_started_materialization_is_paged_under_a_name_on_call_can_read()
 
     from orchestration.alerting.evaluate import AlertSettings
     from orchestration.alerting.notification import FIRING
-    from orchestration.alerting.run_alerts import run_notification
+    from orchestration.alerting.run_alerts import FailedStep, run_notification
 
-    page = run_notification(FIRING, "__ASSET_JOB", "r1", datetime(2024, 3, 12), AlertSettings.from_env(), "x: failed")
+    steps = (FailedStep("x", "failed"),)
+    page = run_notification(FIRING, "__ASSET_JOB", "r1", datetime(2024, 3, 12), AlertSettings.from_env(), steps)
     assert page.scope == "assets_materialized_by_hand" and "__ASSET_JOB" not in page.summary
     assert page.dedup_key == "follow-up-radar/pipeline_run/job/assets_materialized_by_hand"

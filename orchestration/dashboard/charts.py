@@ -34,20 +34,24 @@ def coverage_figure(
         rows=rows, cols=columns, subplot_titles=[s.label for s in series] or None, shared_xaxes="all",
         shared_yaxes="all", vertical_spacing=min(0.3, 0.5 / rows), horizontal_spacing=0.04,
     )
-    cells = {_scope(s): {"row": i // columns + 1, "col": i % columns + 1} for i, s in enumerate(series)}
+    panels = {_scope(s): i for i, s in enumerate(series)}  # make_subplots numbers the panels row by row
+    cells = {scope: {"row": i // columns + 1, "col": i % columns + 1} for scope, i in panels.items()}
     traces = [_coverage_trace(one) for one in series]
     traces += [_threshold_trace(one, *thresholds[_scope(one)]) for one in series if _scope(one) in thresholds]
     if traces:  # all at once: much faster than one by one
         where = [cells[tuple(trace.meta[1:])] for trace in traces]
         figure.add_traces(traces, rows=[cell["row"] for cell in where], cols=[cell["col"] for cell in where])
-    last_day = max((day for s in series for day in s.days), default=None)
-    for incident in incidents:  # after the traces: plotly leaves shapes off panels that have none
-        if (incident.scope_type, incident.scope) in cells:
-            _shade(figure, incident, last_day, cells[(incident.scope_type, incident.scope)])
+    days = [day for s in series for day in s.days]
+    shades = [
+        _shade(incident, (min(days), max(days)), panels[(incident.scope_type, incident.scope)])
+        for incident in incidents if (incident.scope_type, incident.scope) in panels and days
+    ]
+    shades = [shade for shade in shades if shade]
     figure.update_yaxes(range=[0, 1.05], tickformat=".0%")
-    figure.update_layout(
+    figure.update_layout(  # no template: plotly.js's own defaults draw noticeably faster
         height=rows * PANEL_HEIGHT + 60, showlegend=False, margin={"l": 50, "r": 20, "t": 40, "b": 30},
-        hovermode="x unified", template="plotly_white",
+        hovermode="x unified", template="none", shapes=[shape for shape, _ in shades],
+        annotations=[*figure.layout.annotations, *(note for _, note in shades)],
     )
     return figure.to_json()
 
@@ -61,7 +65,7 @@ def aging_figure(distribution: AgingDistribution) -> str:
         ]
     )
     figure.update_layout(
-        barmode="stack", height=360, margin={"l": 50, "r": 20, "t": 20, "b": 60}, template="plotly_white",
+        barmode="stack", height=360, margin={"l": 50, "r": 20, "t": 20, "b": 60}, template="none",
         yaxis_title="open leads", legend_title_text="age", legend_traceorder="normal",
     )
     return figure.to_json()
@@ -82,15 +86,28 @@ def _threshold_trace(series: Series, days: list[date], lows: list[float | None])
     )
 
 
-def _shade(figure: go.Figure, incident: Incident, last_day: date | None, cell: dict) -> None:
-    """The incident's days, from opened_on to resolved_on (to the last day while firing), half a day each side."""
-    end = incident.resolved_on if incident.resolved_on and not incident.firing else last_day or incident.opened_on
+def _shade(incident: Incident, shown: tuple[date, date], panel: int) -> tuple[dict, dict] | None:
+    """The incident's days on its panel, from opened_on to resolved_on (to the last day while firing), half a day
+    each side, within the days shown, with its status written at the top left; None when wholly outside them.
+    Plain layout shapes: add_vrect would look up the panel's axes again for every incident."""
+    first_day, last_day = shown
+    end = incident.resolved_on if incident.resolved_on and not incident.firing else last_day
+    start, end = max(incident.opened_on, first_day), min(end, last_day)
+    if start > end:
+        return None
     color = FIRING_COLOR if incident.firing else RESOLVED_COLOR
-    figure.add_vrect(
-        x0=_at_midnight(incident.opened_on) - HALF_DAY, x1=_at_midnight(end) + HALF_DAY, fillcolor=color,
-        opacity=0.15, line_width=0, layer="below", annotation_text=incident.status,
-        annotation_position="top left", annotation_font_color=color, name=incident.incident_id, **cell,
-    )
+    x, y = ("x", "y") if panel == 0 else (f"x{panel + 1}", f"y{panel + 1}")
+    x0 = _at_midnight(start) - HALF_DAY
+    shape = {
+        "type": "rect", "xref": x, "yref": f"{y} domain", "x0": x0, "x1": _at_midnight(end) + HALF_DAY, "y0": 0,
+        "y1": 1, "fillcolor": color, "opacity": 0.15, "line": {"width": 0}, "layer": "below",
+        "name": incident.incident_id,
+    }
+    note = {
+        "text": incident.status, "xref": x, "yref": f"{y} domain", "x": x0, "y": 1, "xanchor": "left",
+        "yanchor": "top", "showarrow": False, "font": {"color": color},
+    }
+    return shape, note
 
 
 def _scope(series: Series) -> Scope:

@@ -38,6 +38,12 @@ def serving_dir() -> Path:
     return Path(os.path.abspath(os.environ.get("RADAR_SERVING_DIR") or warehouse_path().parent / SERVING_DIR_NAME))
 
 
+def salesforce_base_url() -> str | None:
+    """The Salesforce org the dashboard links leads to (`<base>/<Lead Id>`), e.g. https://acme.my.salesforce.com;
+    None (no links) when RADAR_SALESFORCE_BASE_URL is unset or empty."""
+    return os.environ.get("RADAR_SALESFORCE_BASE_URL", "").strip() or None
+
+
 def settle_seconds() -> float:
     """How long a landing file must stay unchanged before it counts as complete (RADAR_SETTLE_SECONDS)."""
     return float(os.environ.get("RADAR_SETTLE_SECONDS") or 10)

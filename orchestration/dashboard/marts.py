@@ -1,7 +1,9 @@
 """Reads of the published marts for the dashboard, each on a read-only connection to the serving file.
 
-Team and company coverage are sum(covered_leads) / sum(due_leads) over the day's rows (METRICS.md), never an
-average of the reps' ratios.
+Every figure is a column of a mart: team and company coverage come from the rollup mart (sum(covered_leads) /
+sum(due_leads) over the day's rows, METRICS.md), never from the reps' ratios. Every read takes the filters it
+honours: a team (the company's panel stays, to compare with), and days (coverage days, or the days leads were
+created on).
 """
 
 from collections.abc import Iterator
@@ -12,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.dashboard.tables import Column, Table
 from orchestration.lib.publish import connect_serving
 
 # The follow-up states that make a lead neglected (METRICS.md: is_neglected).
@@ -48,16 +51,25 @@ class AgingDistribution:
 class Rep:
     owner_id: str
     owner_name: str
+    team: str
     neglected_leads: int
 
 
-@dataclass(frozen=True)
-class NeglectedLeads:
-    """The oldest neglected leads matching the filters (at most the limit) and how many match in all."""
-
-    columns: list[str]
-    rows: list[tuple]
-    total: int
+COVERAGE_COLUMNS = (
+    Column("day", "Day"), Column("scope_type", "Scope"), Column("scope_label", "Name"), Column("team", "Team"),
+    Column("reps", "Reps"), Column("open_leads", "Open leads"), Column("due_leads", "Due leads"),
+    Column("covered_leads", "Covered leads"), Column("neglected_leads", "Neglected leads"),
+    Column("follow_up_coverage", "Follow-up coverage"),
+)
+AGING_COLUMNS = (Column("owner_name", "Rep"), Column("team", "Team"), Column("aging_bucket", "Aging bucket"),
+                 Column("open_leads", "Open leads"))
+# The rows of a filtered view: $team (None: every team), $start and $end (None: unbounded), $no_team.
+IN_TEAM = "($team is null or coalesce(team, $no_team) = $team)"
+IN_DAYS = "($start is null or day >= cast($start as date)) and ($end is null or day <= cast($end as date))"
+CREATED_IN_DAYS = (
+    "($start is null or created_at >= cast($start as date)) "
+    "and ($end is null or created_at < cast($end as date) + interval 1 day)"
+)
 
 
 @contextmanager
@@ -72,19 +84,21 @@ def open_serving(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             raise ServingFileMissing(str(path)) from error
         raise
     try:
-        yield con
+        yield con  # in UTC (connect_serving): aware timestamps come back, and compare to days, in UTC
     finally:
         con.close()
 
 
-def coverage_series(con: duckdb.DuckDBPyConnection) -> list[Series]:
+def coverage_series(
+    con: duckdb.DuckDBPyConnection, *, team: str | None = None, start: date | None = None, end: date | None = None
+) -> list[Series]:
     """The company's coverage per day, then each team's, then each rep's (by team and name), as the rollup mart
-    computes them."""
+    computes them; with a team, the company and that team and its reps."""
     rows = con.execute(
-        "select scope_type, scope, scope_label, coalesce(team, ?) as team, day, follow_up_coverage "
-        "from marts.follow_up_coverage_rollup_daily "
+        "select scope_type, scope, scope_label, coalesce(team, $no_team) as team, day, follow_up_coverage "
+        f"from marts.follow_up_coverage_rollup_daily where (scope_type = 'company' or {IN_TEAM}) and {IN_DAYS} "
         "order by case scope_type when 'company' then 0 when 'team' then 1 else 2 end, team, scope_label, scope, day",
-        [NO_TEAM],
+        _params(team, start, end),
     ).fetchall()
     labels = {
         (kind, scope): "Company" if kind == "company" else f"{label} ({team})" if kind == "rep" else label
@@ -99,13 +113,24 @@ def coverage_series(con: duckdb.DuckDBPyConnection) -> list[Series]:
     ]
 
 
-def aging_distribution(con: duckdb.DuckDBPyConnection) -> AgingDistribution:
+def coverage_table(
+    con: duckdb.DuckDBPyConnection, *, team: str | None = None, start: date | None = None, end: date | None = None
+) -> Table:
+    """The rollup mart's rows the coverage charts draw, as a table (company, teams, reps; by day)."""
+    rows = con.execute(
+        f"select {', '.join(column.key for column in COVERAGE_COLUMNS)} from marts.follow_up_coverage_rollup_daily "
+        f"where (scope_type = 'company' or {IN_TEAM}) and {IN_DAYS} "
+        "order by case scope_type when 'company' then 0 when 'team' then 1 else 2 end, team, scope_label, scope, day",
+        _params(team, start, end),
+    ).fetchall()
+    return Table(COVERAGE_COLUMNS, rows)
+
+
+def aging_distribution(
+    con: duckdb.DuckDBPyConnection, *, team: str | None = None, start: date | None = None, end: date | None = None
+) -> AgingDistribution:
     """Open leads per rep (by team and name) and aging bucket, buckets in their natural order."""
-    rows = _rows(
-        con,
-        "select owner_id, coalesce(owner_name, owner_id) as name, coalesce(team, '') as team, aging_bucket, "
-        "count(*) from marts.lead_aging where is_open group by all order by team, name, owner_id",
-    )
+    rows = _aging_counts(con, team, start, end)
     edges = con.execute("select max(aging_bucket_edges) from marts.metric_parameters").fetchone()[0]
     buckets = bucket_labels(edges or "")
     buckets += sorted({row[3] for row in rows} - set(buckets), key=_lower_edge)
@@ -113,6 +138,15 @@ def aging_distribution(con: duckdb.DuckDBPyConnection) -> AgingDistribution:
     found = {(owner_id, bucket): count for owner_id, _, _, bucket, count in rows}
     counts = {bucket: [found.get((owner_id, bucket), 0) for owner_id in owners] for bucket in buckets}
     return AgingDistribution(buckets, _distinct_names({row[0]: row[1] for row in rows}), counts)
+
+
+def aging_table(
+    con: duckdb.DuckDBPyConnection, *, team: str | None = None, start: date | None = None, end: date | None = None
+) -> Table:
+    """What the aging chart draws, one row per rep and bucket that has open leads."""
+    order = {bucket: i for i, bucket in enumerate(aging_distribution(con, team=team, start=start, end=end).buckets)}
+    rows = sorted(_aging_counts(con, team, start, end), key=lambda row: (row[2], row[1], row[0], order[row[3]]))
+    return Table(AGING_COLUMNS, [(name, team or None, bucket, count) for _, name, team, bucket, count in rows])
 
 
 def bucket_labels(edges: str) -> list[str]:
@@ -125,33 +159,34 @@ def bucket_labels(edges: str) -> list[str]:
 
 
 def reps(con: duckdb.DuckDBPyConnection) -> list[Rep]:
-    """Every rep who owns a lead, with their number of neglected leads, by name."""
-    rows = _rows(
-        con,
-        "select owner_id, coalesce(any_value(owner_name), owner_id), count(*) filter (where is_neglected) "
-        "from marts.lead_aging group by owner_id order by 2, 1",
-    )
-    return [Rep(owner_id, name, count) for owner_id, name, count in rows]
+    """Every rep who owns a lead, with their team and number of neglected leads, by name."""
+    rows = con.execute(
+        "select owner_id, coalesce(any_value(owner_name), owner_id), coalesce(any_value(team), ?), "
+        "count(*) filter (where is_neglected) from marts.lead_aging group by owner_id order by 2, 1",
+        [NO_TEAM],
+    ).fetchall()
+    return [Rep(*row) for row in rows]
 
 
-def neglected_leads(
-    con: duckdb.DuckDBPyConnection, *, rep: str | None = None, state: str | None = None, limit: int = 100
-) -> NeglectedLeads:
-    """Neglected leads, oldest first (by age_days, then lead_id), optionally of one rep and one follow-up state."""
-    cursor = con.execute(
-        "select lead_id, owner_name, team, age_days, aging_bucket, follow_up_state, touches, "
-        "days_since_last_touch, last_touch_at, created_at, count(*) over () as matches "
-        "from marts.lead_aging where is_neglected and ($rep is null or owner_id = $rep) "
-        "and ($state is null or follow_up_state = $state) order by age_days desc, lead_id limit $limit",
-        {"rep": rep, "state": state, "limit": limit},
-    )
-    columns = [d[0] for d in cursor.description][:-1]
-    rows = cursor.fetchall()
-    return NeglectedLeads(columns, [row[:-1] for row in rows], rows[0][-1] if rows else 0)
+def teams(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The teams of the rollup mart, by name ('(no team)' for reps without a department)."""
+    rows = con.execute(
+        "select distinct scope from marts.follow_up_coverage_rollup_daily where scope_type = 'team' order by 1"
+    ).fetchall()
+    return [team for (team,) in rows]
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
-    return con.execute(sql).fetchall()
+def _aging_counts(con: duckdb.DuckDBPyConnection, team: str | None, start: date | None, end: date | None) -> list:
+    return con.execute(
+        "select owner_id, coalesce(owner_name, owner_id) as name, coalesce(team, '') as team, aging_bucket, "
+        f"count(*) from marts.lead_aging where is_open and {IN_TEAM} and {CREATED_IN_DAYS} "
+        "group by all order by team, name, owner_id",
+        _params(team, start, end),
+    ).fetchall()
+
+
+def _params(team: str | None, start: date | None, end: date | None) -> dict:
+    return {"team": team, "no_team": NO_TEAM, "start": start, "end": end}
 
 
 def _unzip(pairs: list[tuple]) -> tuple[list, list]:

@@ -48,14 +48,18 @@ def available(con: duckdb.DuckDBPyConnection) -> dict[str, bool]:
     return {HISTORY: _has(con, HISTORY, _HISTORY_COLUMNS), ALERTS: _has(con, ALERTS, _ALERT_COLUMNS)}
 
 
-def thresholds(con: duckdb.DuckDBPyConnection) -> dict[Scope, tuple[list[date], list[float | None]]]:
-    """The alert threshold of follow-up coverage (its expected_low) per scope and day."""
+def thresholds(
+    con: duckdb.DuckDBPyConnection, *, start: date | None = None, end: date | None = None
+) -> dict[Scope, tuple[list[date], list[float | None]]]:
+    """The alert threshold of follow-up coverage (its expected_low) per scope and day, on the days asked for."""
     if not _has(con, HISTORY, _HISTORY_COLUMNS):
         return {}
     rows = con.execute(
         "select scope_type, scope, day, any_value(expected_low) from monitoring.measure_history "
-        "where measure = ? group by all order by all",
-        [COVERAGE_MEASURE],
+        "where measure = $measure and ($start is null or day >= cast($start as date)) "
+        "and ($end is null or day <= cast($end as date)) "
+        "group by all order by all",
+        {"measure": COVERAGE_MEASURE, "start": start, "end": end},
     ).fetchall()
     lines: dict[Scope, tuple[list, list]] = {}
     for scope_type, scope, day, low in rows:

@@ -2,15 +2,18 @@
 server-side with Jinja2. Charts travel as Plotly figure JSON in `data-figure` attributes for plotly.js to draw."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import jinja2
 
 from orchestration.alerting.notification import format_value
-from orchestration.dashboard import charts, marts, monitoring
-from orchestration.lib.publish import Headline, read_headline
+from orchestration.dashboard import charts, leads, marts, monitoring
+from orchestration.dashboard.filters import Filters, UnknownFilter
+from orchestration.dashboard.leads import NeglectedLeads
+from orchestration.dashboard.tables import in_utc
+from orchestration.dashboard.tiles import Tiles, read_tiles
 
 ROW_LIMIT = 100
 TEAM_COLUMNS = 3
@@ -22,36 +25,30 @@ _TEMPLATES = jinja2.Environment(
 
 
 @dataclass(frozen=True)
-class Filters:
-    """The neglected-leads table's filters, from the query string: an owner_id and a neglected follow-up state."""
-
-    rep: str | None = None
-    state: str | None = None
-
-
-@dataclass(frozen=True)
 class View:
-    headline: Headline
+    tiles: Tiles
     firing: list[monitoring.Incident]
     monitoring: dict[str, bool]
     scope_names: dict[tuple[str, str], str]
     team_chart: str
     rep_chart: str
     aging_chart: str
+    teams: list[str]
     reps: list[marts.Rep]
     filters: Filters
-    neglected: marts.NeglectedLeads
+    neglected: NeglectedLeads
 
 
-def read_view(con: duckdb.DuckDBPyConnection, filters: Filters) -> View:
+def read_view(con: duckdb.DuckDBPyConnection, filters: Filters, crm_base_url: str | None = None) -> View:
     """Everything the page shows, from one open serving file; the alerting's overlays only where published."""
-    series = marts.coverage_series(con)
-    thresholds = monitoring.thresholds(con)
+    teams, reps = check_known(con, filters)
+    days = {"start": filters.start, "end": filters.end}
+    series = marts.coverage_series(con, team=filters.team, **days)
+    thresholds = monitoring.thresholds(con, **days)
     every_incident = monitoring.incidents(con)  # firing first: split here rather than read the table twice
     incidents = [i for i in every_incident if i.measure == monitoring.COVERAGE_MEASURE]
-    reps = marts.reps(con)
     return View(
-        headline=read_headline(con),
+        tiles=read_tiles(con, filters.team),
         firing=[i for i in every_incident if i.firing],
         monitoring=monitoring.available(con),
         scope_names={("rep", s.scope): s.label for s in series if s.scope_type == "rep"},
@@ -61,16 +58,37 @@ def read_view(con: duckdb.DuckDBPyConnection, filters: Filters) -> View:
         rep_chart=charts.coverage_figure(
             [s for s in series if s.scope_type == "rep"], thresholds, incidents, columns=REP_COLUMNS
         ),
-        aging_chart=charts.aging_figure(marts.aging_distribution(con)),
-        reps=reps,
+        aging_chart=charts.aging_figure(marts.aging_distribution(con, team=filters.team, **days)),
+        teams=teams,
+        reps=[rep for rep in reps if filters.team in (None, rep.team)],
         filters=filters,
-        neglected=marts.neglected_leads(con, rep=filters.rep, state=filters.state, limit=ROW_LIMIT),
+        neglected=leads.neglected_leads(
+            con, filters, crm_base_url=crm_base_url, limit=ROW_LIMIT
+        ),
     )
+
+
+def check_known(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[list[str], list[marts.Rep]]:
+    """The teams and reps of the marts; UnknownFilter when the filters name a team or rep that is not there."""
+    teams, reps = marts.teams(con), marts.reps(con)
+    if filters.team is not None and filters.team not in teams:
+        raise UnknownFilter(
+            "Unknown team", f'No team "{filters.team}" in the published marts: choose one of {", ".join(teams)}.',
+            filters.query(team=None),
+        )
+    if filters.rep is not None and filters.rep not in {rep.owner_id for rep in reps}:
+        raise UnknownFilter(
+            "Unknown rep",
+            f'No rep with owner_id "{filters.rep}" owns leads in the published marts: the link may be old or '
+            "mistyped. Choose a rep from the list on the dashboard.",
+            filters.query(rep=None),
+        )
+    return teams, reps
 
 
 def render_dashboard(view: View, plotly_js: str) -> str:
     return _TEMPLATES.get_template("dashboard.html").render(
-        view=view, states=marts.NEGLECTED_STATES, limit=ROW_LIMIT, plotly_js=plotly_js
+        view=view, states=marts.NEGLECTED_STATES, limit=ROW_LIMIT, plotly_js=plotly_js, columns=leads.COLUMNS
     )
 
 
@@ -91,6 +109,15 @@ def _percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0%}"
 
 
+def _points(change: float | None) -> str:
+    """A change of a share in whole percentage points, signed."""
+    return "n/a" if change is None else f"{round(change * 100):+d} pts"
+
+
+def _signed(change: int | None) -> str:
+    return "n/a" if change is None else f"{change:+d}"
+
+
 def _measure_value(value: float | None, measure: str) -> str:
     """A measure's value in its unit: shares as whole percentages like the charts, others as the alerts say them."""
     return _percent(value) if measure.endswith(("coverage", "share")) else format_value(measure, value)
@@ -100,10 +127,14 @@ def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return f"{value:%Y-%m-%d %H:%M}"
+        return f"{in_utc(value):%Y-%m-%d %H:%M}"
+    if isinstance(value, date):
+        return value.isoformat()
     return str(value)
 
 
 _TEMPLATES.filters["percent"] = _percent
+_TEMPLATES.filters["points"] = _points
+_TEMPLATES.filters["signed"] = _signed
 _TEMPLATES.filters["measure_value"] = _measure_value
 _TEMPLATES.filters["cell"] = _cell

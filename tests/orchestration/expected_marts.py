@@ -22,9 +22,13 @@ BEN = ("005B00000000001AAA", "Ben Shiny", "East")
 CARA = ("005C00000000001AAA", "Cara West", "West")
 
 
-def _lead(number: int, owner: tuple, created_at: str, *, age: int, bucket: str, state: str, **values) -> dict:
+def _lead(number: int, owner: tuple, created_at: str, lead: tuple, *, age: int, bucket: str, state: str,
+          **values) -> dict:
     row = {
         "lead_id": f"00Q{number:012d}AAA",
+        "lead_name": lead[0],
+        "company": lead[1],
+        "lead_source": None,  # the fixture's exports have no LeadSource column
         "owner_id": owner[0],
         "owner_name": owner[1],
         "team": owner[2],
@@ -57,41 +61,34 @@ def _lead(number: int, owner: tuple, created_at: str, *, age: int, bucket: str, 
 
 
 LEAD_AGING = [
-    _lead(
-        1, ANA, "2024-03-01 09:00", age=11, bucket="8-14d", state="active",
+    _lead(1, ANA, "2024-03-01 09:00", ("Lou One", "Client One"), age=11, bucket="8-14d", state="active",
         touches=4, calls=2, connects=1, emails=2, follow_ups=3,
         first_touch_at="2024-03-01 10:00", last_touch_at="2024-03-09 16:30", hours_to_first_touch=1.0,
         days_since_last_touch=2, has_responded=True, next_step_due_on=date(2024, 3, 15), overdue_next_steps=2,
     ),
-    _lead(2, BEN, "2024-03-02 08:00", age=10, bucket="8-14d", state="never_touched"),
-    _lead(3, BEN, "2024-03-12 01:00", age=0, bucket="0-7d", state="new"),
-    _lead(
-        4, BEN, "2024-03-03 12:00", age=9, bucket="8-14d", state="stale",
+    _lead(2, BEN, "2024-03-02 08:00", ("Lee Two", "Client Two"), age=10, bucket="8-14d", state="never_touched"),
+    _lead(3, BEN, "2024-03-12 01:00", ("Lin Three", "Client Three"), age=0, bucket="0-7d", state="new"),
+    _lead(4, BEN, "2024-03-03 12:00", ('Liv Four', 'Client, Four & "Sons"'), age=9, bucket="8-14d", state="stale",
         touches=1, emails=1, first_touch_at="2024-03-04 12:00", last_touch_at="2024-03-04 12:00",
         hours_to_first_touch=24.0, days_since_last_touch=8,
     ),
-    _lead(
-        5, CARA, "2024-03-01 00:00", age=11, bucket="8-14d", state="exhausted",
+    _lead(5, CARA, "2024-03-01 00:00", ("Lux Five", "Client Five"), age=11, bucket="8-14d", state="exhausted",
         touches=8, calls=8, follow_ups=7, first_touch_at="2024-03-01 09:00", last_touch_at="2024-03-04 15:00",
         hours_to_first_touch=9.0, days_since_last_touch=7,
     ),
-    _lead(
-        6, CARA, "2024-03-01 10:00", age=5, bucket="0-7d", state="closed",
+    _lead(6, CARA, "2024-03-01 10:00", ("Lia Six", "Client Six"), age=5, bucket="0-7d", state="closed",
         status_category="converted", is_open=False, closed_at="2024-03-06 15:00",
         touches=1, emails=1, replies=1, first_touch_at="2024-03-02 09:00", last_touch_at="2024-03-02 09:00",
         hours_to_first_touch=23.0, days_since_last_touch=10, has_responded=True,
     ),
-    _lead(
-        7, ANA, "2024-03-05 00:00", age=7, bucket="0-7d", state="stale",
+    _lead(7, ANA, "2024-03-05 00:00", ("Lot Seven", "Client Seven"), age=7, bucket="0-7d", state="stale",
         touches=1, calls=1, first_touch_at="2024-03-05 00:30", last_touch_at="2024-03-05 00:30",
         hours_to_first_touch=0.5, days_since_last_touch=7,
     ),
-    _lead(
-        10, CARA, "2024-03-08 06:00", age=0, bucket="0-7d", state="closed",
+    _lead(10, CARA, "2024-03-08 06:00", ("Lou Ten", "Client Ten"), age=0, bucket="0-7d", state="closed",
         status_category="nurture", is_open=False, closed_at="2024-03-08 06:00",
     ),
-    _lead(
-        11, ANA, "2024-03-10 20:00", age=1, bucket="0-7d", state="active",
+    _lead(11, ANA, "2024-03-10 20:00", ("Lex Eleven", "Client Eleven"), age=1, bucket="0-7d", state="active",
         touches=1, calls=1, first_touch_at="2024-03-11 09:00", last_touch_at="2024-03-11 09:00",
         hours_to_first_touch=13.0, days_since_last_touch=1,
     ),

@@ -25,6 +25,10 @@ final as (
         users.team,
 
         -- lead
+        nullif(trim({{ dbt.concat(["coalesce(leads.first_name, '')", "' '", "coalesce(leads.last_name, '')"]) }}), '')
+            as lead_name,
+        leads.company,
+        leads.lead_source,
         leads.email,
         leads.status,
 

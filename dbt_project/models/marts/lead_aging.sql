@@ -61,6 +61,9 @@ joined as (
 
     select
         leads.lead_id,
+        leads.lead_name,
+        leads.company,
+        leads.lead_source,
         leads.owner_id,
         leads.owner_name,
         leads.team,
@@ -105,6 +108,13 @@ final as (
     select
         -- ids
         cast(lead_id as {{ dbt.type_string() }}) as lead_id,
+
+        -- the lead (never its email address)
+        cast(lead_name as {{ dbt.type_string() }}) as lead_name,
+        cast(company as {{ dbt.type_string() }}) as company,
+        cast(lead_source as {{ dbt.type_string() }}) as lead_source,
+
+        -- owner
         cast(owner_id as {{ dbt.type_string() }}) as owner_id,
         cast(owner_name as {{ dbt.type_string() }}) as owner_name,
         cast(team as {{ dbt.type_string() }}) as team,

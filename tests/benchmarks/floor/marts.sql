@@ -60,7 +60,8 @@ with latest as (
 )
 select
     latest.lead_id, latest.owner_id, users.user_name as owner_name, users.team, lower(trim(latest.email)) as email,
-    latest.status, latest.created_at
+    nullif(trim(coalesce(latest.first_name, '') || ' ' || coalesce(latest.last_name, '')), '') as lead_name,
+    latest.company, latest.lead_source, latest.status, latest.created_at
 from latest
 left join users on users.user_id = latest.owner_id
 where not coalesce(latest.is_deleted, false) and latest.created_at <= getvariable('as_of');
@@ -235,6 +236,9 @@ aged as (
 )
 select
     lead_id::varchar as lead_id,
+    lead_name::varchar as lead_name,
+    company::varchar as company,
+    lead_source::varchar as lead_source,
     owner_id::varchar as owner_id,
     owner_name::varchar as owner_name,
     team::varchar as team,

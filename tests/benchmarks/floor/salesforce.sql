@@ -71,6 +71,7 @@ with typed as (
 )
 select
     file_id, row_order, "Id" as lead_id, "OwnerId" as owner_id, "Email" as email, "Status" as status,
+    "FirstName" as first_name, "LastName" as last_name, "Company" as company, "LeadSource" as lead_source,
     is_deleted, created_at, last_modified_at
 from typed
 where "Id" is not null and "Status" is not null and "OwnerId" is not null

@@ -113,6 +113,9 @@ def lead_aging(staged, spells, touches, responses, as_of: pd.Timestamp, params: 
     return pd.DataFrame(
         {
             "lead_id": frame["lead_id"],
+            "lead_name": frame["lead_name"],
+            "company": frame["company"],
+            "lead_source": frame["lead_source"],
             "owner_id": frame["owner_id"],
             "owner_name": frame["owner_name"],
             "team": frame["team"],

@@ -9,6 +9,9 @@ import pandas as pd
 TYPES = {
     "lead_aging": {
         "lead_id": "varchar",
+        "lead_name": "varchar",
+        "company": "varchar",
+        "lead_source": "varchar",
         "owner_id": "varchar",
         "owner_name": "varchar",
         "team": "varchar",

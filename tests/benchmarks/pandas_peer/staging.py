@@ -65,6 +65,10 @@ def stage(frames: dict[str, pd.DataFrame], as_of: pd.Timestamp) -> dict[str, pd.
             "Id": "lead_id",
             "OwnerId": "owner_id",
             "Email": "email",
+            "FirstName": "first_name",
+            "LastName": "last_name",
+            "Company": "company",
+            "LeadSource": "lead_source",
             "Status": "status",
             "CreatedDate": "created_at",
             "IsDeleted": "deleted",
@@ -73,6 +77,9 @@ def stage(frames: dict[str, pd.DataFrame], as_of: pd.Timestamp) -> dict[str, pd.
     )
     leads = leads[~leads["deleted"].fillna(False).astype(bool) & (leads["created_at"] <= as_of)].drop(columns="deleted")
     leads["email"] = _trim_lower(leads["email"])
+    # DuckDB's nullif(trim(first || ' ' || last), ''), as the pipeline names a lead (trim removes spaces only)
+    name = (leads["first_name"].fillna("").astype(str) + " " + leads["last_name"].fillna("").astype(str)).str.strip(" ")
+    leads["lead_name"] = name.where(name != "")
     leads = leads.merge(users[["user_id", "user_name", "team"]], how="left", left_on="owner_id", right_on="user_id")
     leads = leads.drop(columns="user_id").rename(columns={"user_name": "owner_name"})
     return {"users": users, "tasks": tasks, "messages": messages, "recipients": recipients, "leads": leads}

@@ -1,3 +1,6 @@
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -8,3 +11,19 @@ from tests.orchestration.dashboard.serving_files import tiny_serving_file
 @pytest.fixture
 def tiny_serving(tmp_path: Path) -> Path:
     return tiny_serving_file(tmp_path / "serving.duckdb")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's chromium, installed with apt-get once per session when missing."""
+    if found := shutil.which("chromium"):
+        return found
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    apt_get = ["apt-get", "-o", "DPkg::Lock::Timeout=600"]
+    try:
+        for command in ([*apt_get, "update"], [*apt_get, "install", "-y", "chromium"]):
+            subprocess.run(command, env=env, check=True, capture_output=True, text=True, timeout=1200)
+    except (OSError, subprocess.SubprocessError) as error:
+        detail = getattr(error, "stderr", None) or error
+        pytest.skip(f"Debian's chromium is not installed and apt-get could not install it: {detail}")
+    return shutil.which("chromium") or pytest.skip("apt-get installed chromium but it is not on PATH")

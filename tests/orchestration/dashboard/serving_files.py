@@ -4,7 +4,7 @@ tables written into a copy of any serving file, and readers of the rendered page
 import html
 import json
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,25 +13,35 @@ import duckdb
 from tests.rollup import create_rollup
 
 AS_OF = datetime(2024, 3, 5, 12)
-# (day, owner_id, owner_name, team, due_leads, covered_leads). On 2024-03-04 team East covers 1 of 4 due leads
-# (25%) although its reps' ratios average 50%: the dashboard must show 25%.
+# (day, owner_id, owner_name, team, open_leads, due_leads, covered_leads, never_touched_leads, stale_leads). On
+# 2024-03-04 team East covers 1 of 4 due leads (25%) although its reps' ratios average 50%: the dashboard must
+# show 25%.
 COVERAGE = [
-    (date(2024, 3, 3), "r1", "Ann", "East", 2, 2),
-    (date(2024, 3, 3), "r2", "Bob", "East", 2, 1),
-    (date(2024, 3, 3), "r3", "Cy", "West", 1, 1),
-    (date(2024, 3, 4), "r1", "Ann", "East", 1, 1),
-    (date(2024, 3, 4), "r2", "Bob", "East", 3, 0),
-    (date(2024, 3, 4), "r3", "Cy", "West", 0, 0),
+    (date(2024, 3, 3), "r1", "Ann", "East", 2, 2, 2, 0, 0),
+    (date(2024, 3, 3), "r2", "Bob", "East", 2, 2, 1, 0, 1),
+    (date(2024, 3, 3), "r3", "Cy", "West", 1, 1, 1, 0, 0),
+    (date(2024, 3, 4), "r1", "Ann", "East", 1, 1, 1, 0, 0),
+    (date(2024, 3, 4), "r2", "Bob", "East", 3, 3, 0, 1, 2),
+    (date(2024, 3, 4), "r3", "Cy", "West", 1, 0, 0, 0, 0),
 ]
-# (lead_id, owner_id, owner_name, team, is_open, age_days, aging_bucket, follow_up_state)
+# Seven days before 2024-03-04, for the week-over-week changes: the company covered 3 of 4 (75%; -50 points by
+# 03-04), had 4 open leads (+1) and 1 neglected (+2); East covered 3 of 3 (-75 points), 3 open (+1), 0 neglected.
+WEEK_BEFORE = [
+    (date(2024, 2, 26), "r1", "Ann", "East", 1, 1, 1, 0, 0),
+    (date(2024, 2, 26), "r2", "Bob", "East", 2, 2, 2, 0, 0),
+    (date(2024, 2, 26), "r3", "Cy", "West", 1, 1, 0, 1, 0),
+]
+COUNTS = ("open_leads", "due_leads", "covered_leads", "never_touched_leads", "stale_leads")
+# (lead_id, lead_name, company, lead_source, owner_id, owner_name, team, is_open, age_days, aging_bucket,
+# follow_up_state); each lead was created age_days before AS_OF.
 LEADS = [
-    ("L1", "r1", "Ann", "East", True, 3, "0-7d", "active"),
-    ("L2", "r1", "Ann", "East", True, 95, "90d+", "stale"),
-    ("L3", "r2", "Bob", "East", True, 20, "15-30d", "never_touched"),
-    ("L4", "r2", "Bob", "East", True, 40, "31-60d", "stale"),
-    ("L5", "r2", "Bob", "East", True, 9, "8-14d", "stale"),
-    ("L6", "r3", "Cy", "West", False, 12, "8-14d", "closed"),
-    ("L7", "r3", "Cy", "West", True, 1, "0-7d", "new"),
+    ("L1", "Ada Ames", "Acme", "Web", "r1", "Ann", "East", True, 3, "0-7d", "active"),
+    ("L2", "Bea Banks", "Beta Ltd", "Referral", "r1", "Ann", "East", True, 95, "90d+", "stale"),
+    ("L3", "Cal Cruz", "Cobalt", "Web", "r2", "Bob", "East", True, 20, "15-30d", "never_touched"),
+    ("L4", "Dee Diaz", "Delta Co", "Event", "r2", "Bob", "East", True, 40, "31-60d", "stale"),
+    ("L5", None, "Echo", None, "r2", "Bob", "East", True, 9, "8-14d", "stale"),
+    ("L6", "Fay Fox", "Foxtrot", "Web", "r3", "Cy", "West", False, 12, "8-14d", "closed"),
+    ("L7", "Gus Gray", "Golf", "Partner", "r3", "Cy", "West", True, 1, "0-7d", "new"),
 ]
 MEASURE_HISTORY = """
 create table monitoring.measure_history (
@@ -54,23 +64,35 @@ def tiny_serving_file(path: Path) -> Path:
         con.execute("insert into marts.metric_parameters values (?, '7,14,30,60,90')", [AS_OF])
         con.execute(
             "create table marts.follow_up_coverage_daily (day date, owner_id varchar, owner_name varchar, "
-            "team varchar, due_leads integer, covered_leads integer, follow_up_coverage double)"
+            f"team varchar, {', '.join(f'{c} integer' for c in COUNTS)}, follow_up_coverage double)"
         )
-        con.executemany(
-            "insert into marts.follow_up_coverage_daily values (?, ?, ?, ?, ?, ?, ?)",
-            [(*row, row[5] / row[4] if row[4] else None) for row in COVERAGE],
-        )
-        create_rollup(con, ("due_leads", "covered_leads"))
+        _insert_coverage(con, COVERAGE)
         con.execute(
-            "create table marts.lead_aging (lead_id varchar, owner_id varchar, owner_name varchar, team varchar, "
-            "is_open boolean, age_days integer, aging_bucket varchar, follow_up_state varchar, touches integer, "
-            "days_since_last_touch integer, last_touch_at timestamp, created_at timestamp, is_neglected boolean)"
+            "create table marts.lead_aging (lead_id varchar, lead_name varchar, company varchar, lead_source varchar, "
+            "owner_id varchar, owner_name varchar, team varchar, is_open boolean, age_days integer, "
+            "aging_bucket varchar, follow_up_state varchar, touches integer, days_since_last_touch integer, "
+            "last_touch_at timestamp, created_at timestamp, is_neglected boolean)"
         )
         con.executemany(
-            "insert into marts.lead_aging values (?, ?, ?, ?, ?, ?, ?, ?, 1, 2, ?, ?, ?)",
-            [(*lead, AS_OF, AS_OF, lead[7] in ("stale", "never_touched")) for lead in LEADS],
+            f"insert into marts.lead_aging values ({', '.join('?' * 11)}, 1, 2, ?, ?, ?)",
+            [(*lead, AS_OF, AS_OF - timedelta(days=lead[8]), lead[10] in ("stale", "never_touched")) for lead in LEADS],
         )
     return path
+
+
+def add_week_before(path: Path) -> None:
+    """The coverage rows of WEEK_BEFORE added, and the rollup rebuilt with them."""
+    with duckdb.connect(str(path)) as con:
+        _insert_coverage(con, WEEK_BEFORE)
+
+
+def _insert_coverage(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
+    con.executemany(
+        "insert into marts.follow_up_coverage_daily values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*row, row[6] / row[5] if row[5] else None) for row in rows],
+    )
+    con.execute("drop table if exists marts.follow_up_coverage_rollup_daily")
+    create_rollup(con, COUNTS)
 
 
 def add_monitoring(path: Path, history: list[tuple], alerts: list[tuple]) -> None:

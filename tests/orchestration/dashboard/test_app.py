@@ -10,14 +10,13 @@ from pathlib import Path
 import duckdb
 import httpx
 import pytest
-from starlette.datastructures import QueryParams
 
 from orchestration.dashboard import create_app
-from orchestration.dashboard.app import PLOTLY_JS, PLOTLY_JS_URL, _without_state, parse_filters
-from orchestration.dashboard.page import Filters
+from orchestration.dashboard.app import PLOTLY_JS, PLOTLY_JS_URL
 from tests.live_server import running
 from tests.orchestration.dashboard.serving_files import (
     add_monitoring,
+    add_week_before,
     alert_row,
     page_text,
     read_page,
@@ -32,13 +31,13 @@ def client(tiny_serving: Path) -> Iterator[httpx.Client]:
 
 
 @contextmanager
-def _client(serving_db: Path) -> Iterator[httpx.Client]:
-    with running(create_app(serving_db)) as url, httpx.Client(base_url=url) as http:
+def _client(serving_db: Path, **options) -> Iterator[httpx.Client]:
+    with running(create_app(serving_db, **options)) as url, httpx.Client(base_url=url) as http:
         yield http
 
 
 def _lead_ids(page: str) -> list[str]:
-    return [row[0] for row in read_page(page).rows]
+    return [row[-1] for row in read_page(page).rows]
 
 
 def test_the_page_shows_the_headline_tiles_charts_and_neglected_leads(client):
@@ -52,7 +51,7 @@ def test_the_page_shows_the_headline_tiles_charts_and_neglected_leads(client):
     page = read_page(response.text)
     assert set(page.figures) == {"chart-coverage-teams", "chart-coverage-reps", "chart-aging"}
     assert _lead_ids(response.text) == ["L2", "L4", "L3", "L5"]
-    assert "4 matching neglected leads, oldest first." in text
+    assert "4 matching neglected leads." in text
 
 
 @pytest.mark.parametrize(
@@ -79,12 +78,30 @@ def test_a_filtered_page_keeps_its_filters_selected(client):
 
 
 def test_filters_matching_nothing_say_so(client):
-    for query in ("?rep=r3", "?rep=nobody", "?rep=r1&state=never_touched"):
+    for query in ("?rep=r3", "?rep=r1&state=never_touched", "?team=West"):
         response = client.get(f"/{query}")
         assert response.status_code == 200
         assert 'id="neglected-leads"' not in response.text
         assert "No neglected leads match these filters." in response.text
-    assert 'No rep with owner_id "nobody" owns leads' in page_text(client.get("/?rep=nobody").text)
+
+
+@pytest.mark.parametrize(
+    ("query", "title", "message", "back"),
+    [
+        ("?rep=nobody&state=stale", "Unknown rep",
+         'No rep with owner_id "nobody" owns leads in the published marts', '"/?state=stale"'),
+        ("?team=North&rep=r1", "Unknown team", 'No team "North" in the published marts: choose one of East, West.',
+         '"/?rep=r1"'),
+    ],
+)
+def test_an_unknown_rep_or_team_gets_a_404_page_that_says_so(client, query, title, message, back):
+    for path in ("/", "/neglected-leads.csv"):
+        response = client.get(f"{path}{query}")
+
+        assert response.status_code == 404
+        assert f"<h2>{title}</h2>" in response.text
+        assert message in page_text(response.text)
+        assert f"href={back}" in response.text
 
 
 def test_an_unknown_state_is_refused_with_the_states_to_choose_from(client):
@@ -93,14 +110,23 @@ def test_an_unknown_state_is_refused_with_the_states_to_choose_from(client):
     assert response.status_code == 400
     text = page_text(response.text)
     assert '"active" is not a follow-up state of neglected leads: choose one of never_touched, stale.' in text
-    assert 'href="?rep=r2#neglected"' in response.text
+    assert 'href="?rep=r2"' in response.text
 
 
-def test_filter_parsing_and_the_way_back_from_a_bad_state():
-    assert parse_filters(QueryParams("rep=+r1+&state=stale")) == Filters(rep="r1", state="stale")
-    assert parse_filters(QueryParams("rep=&state=")) == Filters()
-    assert _without_state(QueryParams("state=x")) == "."
-    assert _without_state(QueryParams("rep=a+b&state=x")) == "?rep=a+b#neglected"
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?from=2024-02-30", '"2024-02-30" is not a day for "from": write it as YYYY-MM-DD.'),
+        ("?from=2024-03-04&to=2024-03-03", "The date range starts (2024-03-04) after it ends (2024-03-03)"),
+        ("?sort=email", '"email" is not a column of the neglected leads: choose one of lead_name, company,'),
+        ("?sort=company&order=up", '"up" is not a sort order: choose asc or desc.'),
+    ],
+)
+def test_a_date_or_sort_it_cannot_apply_is_refused_saying_why(client, query, message):
+    response = client.get(f"/{query}")
+
+    assert response.status_code == 400
+    assert message in page_text(response.text)
 
 
 def test_without_a_serving_file_the_page_says_to_run_the_pipeline_first(tmp_path):
@@ -181,3 +207,122 @@ def test_marts_without_rows_give_a_page_with_nothing_to_show(tiny_serving):
     text = page_text(response.text)
     assert "Company follow-up coverage n/a 0 of 0 due leads" in text
     assert "No neglected leads match these filters." in text
+
+
+def _headers(page: str) -> list[str]:
+    table = page.split('<table id="neglected-leads">', 1)[1].split("</thead>", 1)[0]
+    return [page_text(th).removesuffix(" ▼").removesuffix(" ▲") for th in re.findall(r"<th[^>]*>(.*?)</th>", table)]
+
+
+def test_the_neglected_leads_table_has_human_headers_and_the_leads_name_company_and_source(client):
+    page = client.get("/").text
+
+    assert _headers(page) == [
+        "Lead", "Company", "Source", "Rep", "Team", "Age (days)", "Aging bucket", "Follow-up state", "Touches",
+        "Days since last touch", "Last touch (UTC)", "Created (UTC)", "Lead ID",
+    ]
+    first, *_, last = read_page(page).rows
+    assert first[:6] == ["Bea Banks", "Beta Ltd", "Referral", "Ann", "East", "95"]
+    assert first[-2:] == ["2023-12-01 12:00", "L2"]
+    assert last[:3] == ["", "Echo", ""] and last[-1] == "L5"  # no name, no source: empty cells
+
+
+def test_with_a_salesforce_base_url_each_lead_links_to_its_crm_record(tiny_serving):
+    with _client(tiny_serving, crm_base_url="https://acme.my.salesforce.com/") as http:
+        page = http.get("/").text
+
+    links = re.findall(r'<a class="crm" href="([^"]+)" target="_blank" rel="noopener">([^<]+)</a>', page)
+    assert links == [
+        ("https://acme.my.salesforce.com/L2", "Bea Banks"), ("https://acme.my.salesforce.com/L4", "Dee Diaz"),
+        ("https://acme.my.salesforce.com/L3", "Cal Cruz"), ("https://acme.my.salesforce.com/L5", "L5"),
+    ]
+
+
+def test_without_a_salesforce_base_url_there_is_no_crm_link(client):
+    page = client.get("/").text
+
+    assert 'class="crm"' not in page and "salesforce.com" not in page
+    assert read_page(page).rows[0][0] == "Bea Banks"
+
+
+def test_a_salesforce_base_url_that_is_not_absolute_is_refused_at_start(tiny_serving):
+    with pytest.raises(ValueError, match=re.escape("must be absolute, like https://acme.my.salesforce.com")):
+        create_app(tiny_serving, crm_base_url="acme.my.salesforce.com")
+
+
+def _tiles(page: str) -> str:
+    return page_text(page.split('<div class="tiles" id="tiles">', 1)[1].split("</div>\n\n", 1)[0])
+
+
+def test_tiles_show_the_change_since_seven_days_before_from_the_rollup(tiny_serving):
+    add_week_before(tiny_serving)
+    with _client(tiny_serving) as http:
+        company, east = http.get("/").text, http.get("/?team=East").text
+
+    assert "Company follow-up coverage on 2024-03-04 25% 1 of 4 due leads touched within the cadence " \
+           "-50 pts in 7 days (since 2024-02-26)" in _tiles(company)
+    assert "Neglected leads 4 never touched past the first-touch SLA, or stale +2 in 7 days (since 2024-02-26, " \
+           "day-end counts)" in _tiles(company)
+    assert "Open leads 6 status open at the as-of time +1 in 7 days" in _tiles(company)
+    assert '<div class="delta worse">-50 pts' in company and '<div class="delta worse">+2 in 7 days' in company
+    assert "East follow-up coverage on 2024-03-04 25% 1 of 4 due leads touched within the cadence -75 pts" in \
+        _tiles(east)
+    assert "Neglected leads 4 never touched past the first-touch SLA, or stale +3 in 7 days" in _tiles(east)
+    assert "Open leads 5 status open at the as-of time +1 in 7 days" in _tiles(east)
+
+
+def test_without_a_day_seven_days_before_the_tiles_say_there_is_no_change_to_show(client):
+    tiles = _tiles(client.get("/").text)
+
+    assert tiles.count("no figure seven days before") == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "lead_ids", "reps"),
+    [
+        ("?team=East", ["L2", "L4", "L3", "L5"], ["r1", "r2"]),
+        ("?team=East&rep=r2", ["L4", "L3", "L5"], ["r1", "r2"]),
+        ("?team=West&rep=r2", [], ["r3"]),  # Bob is not in West
+        ("?from=2024-02-10&to=2024-02-25", ["L3", "L5"], ["r1", "r2", "r3"]),  # created 02-14 and 02-25 12:00
+        ("?from=2024-02-25", ["L5"], ["r1", "r2", "r3"]),
+        ("?to=2024-02-24", ["L2", "L4", "L3"], ["r1", "r2", "r3"]),
+    ],
+)
+def test_team_and_date_range_filter_the_neglected_leads_and_the_rep_list(client, query, lead_ids, reps):
+    page = client.get(f"/{query}").text
+
+    assert _lead_ids(page) == lead_ids
+    rep_select = page.split('<select name="rep">', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r'<option value="(r\d)"', rep_select) == reps
+
+
+def test_team_and_date_range_filter_the_charts(client):
+    figures = read_page(client.get("/?team=West&from=2024-03-04").text).figures
+
+    teams = figures["chart-coverage-teams"]
+    assert [t["meta"][1:] for t in teams["data"]] == [["company", "company"], ["team", "West"]]
+    assert {d for t in teams["data"] for d in t["x"]} == {"2024-03-04"}
+    assert [t["meta"][2] for t in figures["chart-coverage-reps"]["data"]] == ["r3"]
+    assert figures["chart-aging"]["data"][0]["x"] == ["Cy"]
+
+
+@pytest.mark.parametrize(
+    ("query", "lead_ids"),
+    [
+        ("?sort=lead_source&order=asc", ["L4", "L2", "L3", "L5"]),  # Event, Referral, Web, then no source
+        ("?sort=lead_source&order=desc", ["L3", "L2", "L4", "L5"]),  # no source last either way
+        ("?sort=age_days&order=asc", ["L5", "L3", "L4", "L2"]),
+        ("?sort=company&order=desc&state=stale", ["L5", "L4", "L2"]),
+    ],
+)
+def test_the_table_sorts_on_the_server_by_the_column_asked_for(client, query, lead_ids):
+    assert _lead_ids(client.get(f"/{query}").text) == lead_ids
+
+
+def test_each_header_links_to_its_sort_keeping_the_filters_and_the_sorted_one_to_the_other_order(client):
+    page = client.get("/?team=East&sort=company&order=asc").text
+
+    assert '<th data-key="lead_name"><a href="?team=East&amp;sort=lead_name&amp;order=asc#neglected">Lead</a>' in page
+    assert ('<th aria-sort="ascending" data-key="company"><a href="?team=East&amp;sort=company&amp;order=desc'
+            '#neglected">Company ▲</a>') in page
+    assert 'href="neglected-leads.csv?team=East&amp;sort=company&amp;order=asc"' in page

@@ -3,9 +3,11 @@
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from orchestration.dashboard import marts
+from orchestration.dashboard import leads, marts, page
+from orchestration.dashboard.filters import Filters
 
 
 def _series(serving: Path) -> dict[tuple[str, str], marts.Series]:
@@ -65,32 +67,71 @@ def test_reps_sharing_a_name_are_told_apart_by_owner_id():
     assert marts._distinct_names({"a": "Kim", "b": "Lee", "c": "Kim"}) == ["Kim (a)", "Lee", "Kim (c)"]
 
 
-def test_reps_carry_their_neglected_lead_counts(tiny_serving):
+def test_reps_carry_their_team_and_neglected_lead_counts(tiny_serving):
     with marts.open_serving(tiny_serving) as con:
         reps = marts.reps(con)
 
-    assert reps == [marts.Rep("r1", "Ann", 1), marts.Rep("r2", "Bob", 3), marts.Rep("r3", "Cy", 0)]
+    assert reps == [
+        marts.Rep("r1", "Ann", "East", 1), marts.Rep("r2", "Bob", "East", 3), marts.Rep("r3", "Cy", "West", 0)
+    ]
 
 
 @pytest.mark.parametrize(
-    ("filters", "lead_ids", "total"),
+    ("filters", "limit", "lead_ids", "total"),
     [
-        ({}, ["L2", "L4", "L3", "L5"], 4),
-        ({"rep": "r2"}, ["L4", "L3", "L5"], 3),
-        ({"state": "stale"}, ["L2", "L4", "L5"], 3),
-        ({"rep": "r2", "state": "never_touched"}, ["L3"], 1),
-        ({"limit": 2}, ["L2", "L4"], 4),
-        ({"rep": "r3"}, [], 0),
-        ({"rep": "nobody"}, [], 0),
+        (Filters(), None, ["L2", "L4", "L3", "L5"], 4),
+        (Filters(rep="r2"), None, ["L4", "L3", "L5"], 3),
+        (Filters(state="stale"), None, ["L2", "L4", "L5"], 3),
+        (Filters(rep="r2", state="never_touched"), None, ["L3"], 1),
+        (Filters(), 2, ["L2", "L4"], 4),
+        (Filters(rep="r3"), None, [], 0),
+        (Filters(team="East", end=date(2024, 2, 14)), None, ["L2", "L4", "L3"], 3),
+        (Filters(sort="lead_name", order="desc"), None, ["L4", "L3", "L2", "L5"], 4),  # no name: last
     ],
 )
-def test_neglected_leads_oldest_first_filtered_limited_and_counted(tiny_serving, filters, lead_ids, total):
+def test_neglected_leads_filtered_sorted_limited_and_counted(tiny_serving, filters, limit, lead_ids, total):
     with marts.open_serving(tiny_serving) as con:
-        neglected = marts.neglected_leads(con, **filters)
+        neglected = leads.neglected_leads(con, filters, limit=limit)
 
-    assert [row[0] for row in neglected.rows] == lead_ids
+    assert [row[-1] for row in neglected.table.rows] == lead_ids
     assert neglected.total == total
-    assert neglected.columns[:6] == ["lead_id", "owner_name", "team", "age_days", "aging_bucket", "follow_up_state"]
+    assert neglected.links == [None] * len(lead_ids)
+
+
+def test_teams_are_those_of_the_rollup(tiny_serving):
+    with marts.open_serving(tiny_serving) as con:
+        assert marts.teams(con) == ["East", "West"]
+
+
+def test_a_lead_without_a_team_is_in_the_no_team_team(tiny_serving):
+    with duckdb.connect(str(tiny_serving)) as con:
+        con.execute("update marts.lead_aging set team = null where owner_id = 'r1'")
+    with marts.open_serving(tiny_serving) as con:
+        neglected = leads.neglected_leads(con, Filters(team=marts.NO_TEAM))
+
+    assert [row[-1] for row in neglected.table.rows] == ["L2"]
+
+
+def test_the_crm_link_is_the_base_url_and_the_lead_id():
+    assert leads.record_url("https://acme.my.salesforce.com/", "00Q5g0000000003EAA") == (
+        "https://acme.my.salesforce.com/00Q5g0000000003EAA"
+    )
+    assert leads.record_url(None, "00Q5g0000000003EAA") is None
+    assert leads.record_url("https://acme.my.salesforce.com", "a/b?c") == "https://acme.my.salesforce.com/a%2Fb%3Fc"
+
+
+def test_time_zone_aware_timestamps_read_as_utc(tiny_serving):
+    with duckdb.connect(str(tiny_serving)) as con:
+        con.execute("alter table marts.lead_aging alter created_at type timestamptz using created_at || '+00'")
+        con.execute("update marts.lead_aging set created_at = timestamptz '2024-02-25 23:30:00-02' "
+                    "where lead_id = 'L5'")  # 2024-02-26 01:30 UTC
+    with marts.open_serving(tiny_serving) as con:
+        from_26th = leads.neglected_leads(con, Filters(start=date(2024, 2, 26)))
+        table = leads.neglected_leads(con, Filters(rep="r2", sort="lead_id", order="asc")).table
+
+    assert [row[-1] for row in from_26th.table.rows] == ["L5"]
+    assert page._cell(table.rows[-1][-2]) == "2024-02-26 01:30"
+    assert table.to_csv().splitlines()[-1].endswith(",2024-02-26T01:30:00Z,L5")
 
 
 def test_a_missing_serving_file_is_its_own_error(tmp_path):

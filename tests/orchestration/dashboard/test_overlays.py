@@ -4,6 +4,8 @@ import json
 from datetime import date
 
 import duckdb
+import pytest
+from plotly.subplots import make_subplots
 
 from orchestration.dashboard import charts, marts, monitoring
 from tests.orchestration.dashboard.serving_files import add_monitoring, alert_row, history_row, trace
@@ -113,3 +115,24 @@ def test_aging_bars_stack_the_buckets_young_to_old(tiny_serving):
     assert figure["layout"]["barmode"] == "stack"
     assert [t["name"] for t in figure["data"]] == ["0-7d", "8-14d", "15-30d", "31-60d", "61-90d", "90d+"]
     assert figure["data"][0]["x"] == ["Ann", "Bob", "Cy"] and figure["data"][0]["y"] == [1, 0, 1]
+
+
+@pytest.mark.parametrize(("rows", "columns", "panels"), [(1, 1, 1), (1, 3, 3), (2, 4, 8), (3, 4, 11), (2, 2, 3)])
+def test_the_panel_grid_is_laid_out_as_plotlys_make_subplots_lays_it_out(rows, columns, panels):
+    titles = [f"panel {i}" for i in range(panels)]
+    reference = make_subplots(
+        rows=rows, cols=columns, subplot_titles=titles, shared_xaxes="all", shared_yaxes="all",
+        vertical_spacing=min(0.3, 0.5 / rows), horizontal_spacing=0.04,
+    ).update_yaxes(range=[0, 1.05], tickformat=".0%").to_plotly_json()["layout"]
+
+    axes, notes = charts._grid(rows, columns, titles)
+
+    expected = {name: axis for name, axis in reference.items() if name.startswith(("xaxis", "yaxis"))}
+    assert axes.keys() == expected.keys()
+    for name, axis in expected.items():
+        assert {**axes[name], "domain": None} == {**axis, "domain": None}, name
+        assert axes[name]["domain"] == pytest.approx(axis["domain"]), name
+    assert len(notes) == len(reference["annotations"])
+    for note, title in zip(notes, reference["annotations"], strict=True):
+        assert {**note, "x": None, "y": None} == {**title, "x": None, "y": None}
+        assert (note["x"], note["y"]) == pytest.approx((title["x"], title["y"]))

@@ -1,7 +1,5 @@
 import dagster as dg
 
-from orchestration.defs.quality.freshness import FRESHNESS_CHECKS
-
 TRANSFORM_GROUPS = ("staging", "intermediate", "marts")
 # The tracked measures and alerts (defs/alerts/), then the files published for BI tools (defs/serving/): both
 # follow the marts wherever the marts are rebuilt.
@@ -11,10 +9,9 @@ SERVING_GROUP = "serving"
 # alerts, the publish.
 DOWNSTREAM_OF_RAW = dg.AssetSelection.groups(*TRANSFORM_GROUPS, MONITORING_GROUP, SERVING_GROUP)
 
-# Source freshness asks whether exports stopped arriving: the daily rebuild asks it, not the runs files start.
 radar_job = dg.define_asset_job(
     "radar_job",
-    selection=dg.AssetSelection.all() - FRESHNESS_CHECKS,
+    selection=dg.AssetSelection.all(),
     description="One pipeline run: load new landing files, dbt build (seeds, models, tests), check the marts, "
     "evaluate the tracked measures and alerts, publish the marts. The landing sensor runs it for the sources "
     "of each batch of files.",
@@ -22,7 +19,7 @@ radar_job = dg.define_asset_job(
 
 daily_marts_job = dg.define_asset_job(
     "daily_marts_job",
-    selection=DOWNSTREAM_OF_RAW | FRESHNESS_CHECKS,
+    selection=DOWNSTREAM_OF_RAW,
     description="Rebuild staging, intermediate and marts, with their tests, as of a given time; check the marts; "
-    "evaluate the tracked measures and alerts; publish the marts; check the sources' freshness (dbt).",
+    "evaluate the tracked measures and alerts; publish the marts.",
 )

@@ -138,18 +138,9 @@ def test_a_gx_check_on_every_raw_table_and_headline_mart_blocking_where_its_suit
 def test_checks_that_read_the_warehouse_are_in_the_one_writer_pool():
     checks = defs().asset_checks
     assert {key.asset_key.to_user_string() for c in checks for key in c.check_keys} == {
-        "marts/lead_aging", "marts/follow_up_coverage_daily", "raw/salesforce_leads", "raw/salesforce_tasks",
-        "raw/salesforce_lead_history", "raw/mailbox_messages", "raw/sendgrid_events",
+        "marts/lead_aging", "marts/follow_up_coverage_daily"
     }
     assert all(c.node_def.pool == WAREHOUSE_POOL for c in checks)
-
-
-def test_source_freshness_runs_in_the_daily_rebuild_not_in_the_runs_files_start():
-    definitions = defs()
-    freshness = {key for c in definitions.asset_checks for key in c.check_keys if key.name == "dbt_source_freshness"}
-    daily = definitions.resolve_job_def("daily_marts_job").asset_layer.asset_graph.asset_check_keys
-    radar = definitions.resolve_job_def("radar_job").asset_layer.asset_graph.asset_check_keys
-    assert freshness and freshness <= set(daily) and not freshness & set(radar)
 
 
 def test_each_warehouse_has_a_pool_of_its_own():

@@ -119,13 +119,3 @@ def test_the_daily_schedule_rebuilds_and_checks_the_marts_as_of_midnight(radar_e
     ]
     assert ("marts/lead_aging", "gx_expectations") in _checked(result)
     assert "serving/published_marts" in _materialized(result)
-    # dbt's source freshness, by the wall clock: the hand-made exports are from 2024, long stale.
-    freshness = {e.asset_key.to_user_string(): e for e in result.get_asset_check_evaluations()
-                 if e.check_name == "dbt_source_freshness"}
-    assert set(freshness) == {"raw/salesforce_leads", "raw/salesforce_tasks", "raw/salesforce_lead_history",
-                              "raw/mailbox_messages", "raw/sendgrid_events"}
-    for evaluation in freshness.values():
-        assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.WARN
-        assert evaluation.metadata["status"].value == "warn"
-        assert evaluation.metadata["age_hours"].value > 24 * 365
-        assert evaluation.metadata["newest_record_at"].value.startswith("2024-03-")

@@ -1,16 +1,24 @@
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
-from tests.orchestration.dashboard.serving_files import tiny_serving_file
+from tests.orchestration.dashboard.serving_files import dashboard_client, tiny_serving_file
 
 
 @pytest.fixture
 def tiny_serving(tmp_path: Path) -> Path:
     return tiny_serving_file(tmp_path / "serving.duckdb")
+
+
+@pytest.fixture
+def client(tiny_serving: Path) -> Iterator[httpx.Client]:
+    with dashboard_client(tiny_serving) as http:
+        yield http
 
 
 @pytest.fixture(scope="session")

@@ -4,12 +4,17 @@ tables written into a copy of any serving file, and readers of the rendered page
 import html
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
+import httpx
 
+from orchestration.dashboard import create_app
+from tests.live_server import running
 from tests.rollup import create_rollup
 
 AS_OF = datetime(2024, 3, 5, 12)
@@ -169,3 +174,10 @@ def trace(figure: dict, kind: str, scope: str) -> dict:
 def page_text(page: str) -> str:
     """The page's text with tags dropped and whitespace collapsed, as a reader sees it."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+@contextmanager
+def dashboard_client(serving_db: Path, **options) -> Iterator[httpx.Client]:
+    """The dashboard app over a serving file, served on 127.0.0.1, and an HTTP client for it."""
+    with running(create_app(serving_db, **options)) as url, httpx.Client(base_url=url) as http:
+        yield http

@@ -2,38 +2,23 @@
 
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import duckdb
-import httpx
 import pytest
 
 from orchestration.dashboard import create_app
 from orchestration.dashboard.app import PLOTLY_JS, PLOTLY_JS_URL
-from tests.live_server import running
 from tests.orchestration.dashboard.serving_files import (
     add_monitoring,
     add_week_before,
     alert_row,
+    dashboard_client,
     page_text,
     read_page,
     tiny_serving_file,
 )
-
-
-@pytest.fixture
-def client(tiny_serving: Path) -> Iterator[httpx.Client]:
-    with _client(tiny_serving) as http:
-        yield http
-
-
-@contextmanager
-def _client(serving_db: Path, **options) -> Iterator[httpx.Client]:
-    with running(create_app(serving_db, **options)) as url, httpx.Client(base_url=url) as http:
-        yield http
 
 
 def _lead_ids(page: str) -> list[str]:
@@ -130,7 +115,7 @@ def test_a_date_or_sort_it_cannot_apply_is_refused_saying_why(client, query, mes
 
 
 def test_without_a_serving_file_the_page_says_to_run_the_pipeline_first(tmp_path):
-    with _client(tmp_path / "serving.duckdb") as http:
+    with dashboard_client(tmp_path / "serving.duckdb") as http:
         response = http.get("/")
 
     assert response.status_code == 503
@@ -142,7 +127,7 @@ def test_a_serving_file_that_is_not_duckdb_gives_a_clear_error_page(tmp_path):
     broken = tmp_path / "serving.duckdb"
     broken.write_text("not a database")
 
-    with _client(broken) as http:
+    with dashboard_client(broken) as http:
         response = http.get("/")
 
     assert response.status_code == 500
@@ -200,7 +185,7 @@ def test_marts_without_rows_give_a_page_with_nothing_to_show(tiny_serving):
             "delete from marts.follow_up_coverage_daily; delete from marts.follow_up_coverage_rollup_daily; "
             "delete from marts.lead_aging"
         )
-    with _client(tiny_serving) as http:
+    with dashboard_client(tiny_serving) as http:
         response = http.get("/")
 
     assert response.status_code == 200
@@ -228,7 +213,7 @@ def test_the_neglected_leads_table_has_human_headers_and_the_leads_name_company_
 
 
 def test_with_a_salesforce_base_url_each_lead_links_to_its_crm_record(tiny_serving):
-    with _client(tiny_serving, crm_base_url="https://acme.my.salesforce.com/") as http:
+    with dashboard_client(tiny_serving, crm_base_url="https://acme.my.salesforce.com/") as http:
         page = http.get("/").text
 
     links = re.findall(r'<a class="crm" href="([^"]+)" target="_blank" rel="noopener">([^<]+)</a>', page)
@@ -256,7 +241,7 @@ def _tiles(page: str) -> str:
 
 def test_tiles_show_the_change_since_seven_days_before_from_the_rollup(tiny_serving):
     add_week_before(tiny_serving)
-    with _client(tiny_serving) as http:
+    with dashboard_client(tiny_serving) as http:
         company, east = http.get("/").text, http.get("/?team=East").text
 
     assert "Company follow-up coverage on 2024-03-04 25% 1 of 4 due leads touched within the cadence " \

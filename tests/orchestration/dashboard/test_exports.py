@@ -2,29 +2,11 @@
 
 import csv
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
-import pytest
 
-from orchestration.dashboard import create_app
 from orchestration.dashboard import page as page_module
-from tests.live_server import running
-from tests.orchestration.dashboard.serving_files import page_text, read_page
-
-
-@pytest.fixture
-def client(tiny_serving: Path) -> Iterator[httpx.Client]:
-    with _client(tiny_serving) as http:
-        yield http
-
-
-@contextmanager
-def _client(serving_db: Path, **options) -> Iterator[httpx.Client]:
-    with running(create_app(serving_db, **options)) as url, httpx.Client(base_url=url) as http:
-        yield http
+from tests.orchestration.dashboard.serving_files import dashboard_client, page_text, read_page
 
 
 def _csv(http: httpx.Client, path: str) -> list[list[str]]:
@@ -36,9 +18,9 @@ def _csv(http: httpx.Client, path: str) -> list[list[str]]:
 
 
 def test_the_neglected_leads_csv_has_every_match_with_human_headers_in_the_pages_order(tiny_serving):
-    with _client(tiny_serving) as http:
+    with dashboard_client(tiny_serving) as http:
         plain = _csv(http, "/neglected-leads.csv?state=stale&sort=company")
-    with _client(tiny_serving, crm_base_url="https://acme.my.salesforce.com") as http:
+    with dashboard_client(tiny_serving, crm_base_url="https://acme.my.salesforce.com") as http:
         linked = _csv(http, "/neglected-leads.csv?rep=r2")
 
     assert plain[0] == [
@@ -54,7 +36,7 @@ def test_the_neglected_leads_csv_has_every_match_with_human_headers_in_the_pages
 
 def test_the_csv_shows_more_than_the_page_limit(tiny_serving, monkeypatch):
     monkeypatch.setattr(page_module, "ROW_LIMIT", 2)
-    with _client(tiny_serving) as http:
+    with dashboard_client(tiny_serving) as http:
         page = http.get("/").text
         exported = _csv(http, "/neglected-leads.csv")
 

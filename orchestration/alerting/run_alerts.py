@@ -22,7 +22,12 @@ class QuarantinedFile:
 
     @property
     def fix(self) -> str:
-        return f"fix the export and deliver it again, or fix the cause and run `radar reprocess {self.file_id}`"
+        return reprocess_fix(self.file_id)
+
+
+def reprocess_fix(file_id: int) -> str:
+    """What to do about a quarantined file: the same words in the step's failure and in the page."""
+    return f"fix the export and deliver it again, or fix the cause and run `radar reprocess {file_id}`"
 
 
 @dataclass(frozen=True)

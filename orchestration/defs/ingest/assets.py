@@ -9,6 +9,7 @@ from ingest.failures import WarehouseWriteFailed
 from ingest.loader import FileOutcome, connect, load_source, quarantine
 from ingest.schema import RAW_SCHEMA, RAW_TABLES, RawTable
 from orchestration import settings
+from orchestration.alerting.run_alerts import reprocess_fix
 from orchestration.lib.gx_checks import GX_CHECK, RawValidation, raw_check_result, validate_new_rows
 from orchestration.lib.radar_settings import RadarSettings
 from orchestration.lib.warehouse import WAREHOUSE_POOL, Warehouse
@@ -108,7 +109,7 @@ def _quarantine_failure(validations: list[RawValidation], quarantined: dict[str,
         for file_id, path in quarantined.get(v.table.name, []):
             lines.append(
                 f"{path} (file_id {file_id}) quarantined by {RAW_SCHEMA}/{v.table.name} {GX_CHECK}: {v.reason}. "
-                f"Fix the export and deliver it again, or fix the cause and run `radar reprocess {file_id}`"
+                f"{reprocess_fix(file_id).capitalize()}"
             )
     return dg.Failure(
         description="; ".join(lines),

@@ -45,11 +45,69 @@ def _percent(covered: int, due: int) -> str:
     return f"{covered / due:.0%}" if due else "n/a"
 
 
+def _table(con: duckdb.DuckDBPyConnection, sql: str, header: tuple[str, ...]) -> str:
+    """A Markdown table of a query's rows, shares shown as percentages."""
+    lines = [f"| {' | '.join(header)} |", f"|{'---|' * len(header)}"]
+    for row in con.execute(sql).fetchall():
+        cells = ["n/a" if v is None else f"{v:.0%}" if isinstance(v, float) else str(v) for v in row]
+        lines.append(f"| {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
+def _segment_profile(con: duckdb.DuckDBPyConnection) -> str:
+    """The all row, then the reportable segments most neglected against it."""
+    return _table(
+        con,
+        f"select dimension, segment, open_leads, neglected_leads, neglect_rate, neglect_signal "
+        f"from {MART_SCHEMA}.lead_segment_profile where dimension = 'all' or is_reportable "
+        "order by dimension <> 'all', neglect_rate_vs_all_pp desc, dimension, segment limit 11",
+        ("dimension", "segment", "open leads", "neglected", "neglect rate", "signal"),
+    )
+
+
+def _activity_buckets(con: duckdb.DuckDBPyConnection) -> str:
+    """Touches per lead: one row per follow-up group, its share of leads in each bucket."""
+    rows = con.execute(
+        f"select follow_up_group, bucket, share_of_group from {MART_SCHEMA}.lead_activity_buckets "
+        "where activity = 'touches' order by follow_up_group, bucket_min"
+    ).fetchall()
+    buckets = list(dict.fromkeys(bucket for _, bucket, _ in rows))
+    shares: dict[str, list[str]] = {}
+    for group, _, share in rows:
+        shares.setdefault(group, []).append("n/a" if share is None else f"{share:.0%}")
+    lines = ["Share of each follow-up group's leads by touches:", "", f"| follow-up group | {' | '.join(buckets)} |"]
+    lines.append(f"|---|{'---|' * len(buckets)}")
+    lines += [f"| {group} | {' | '.join(cells)} |" for group, cells in shares.items()]
+    return "\n".join(lines)
+
+
+def _depth_outcomes(con: duckdb.DuckDBPyConnection) -> str:
+    return _table(
+        con,
+        f"select depth, leads, response_rate, conversion_rate from {MART_SCHEMA}.follow_up_depth_outcomes "
+        "order by depth_min",
+        ("attempts at settle", "settled leads", "responded", "converted"),
+    )
+
+
+def _response_by_attempt(con: duckdb.DuckDBPyConnection) -> str:
+    return _table(
+        con,
+        f"select attempt, at_risk, first_responses, response_hazard, cumulative_response_share "
+        f"from {MART_SCHEMA}.response_by_attempt order by attempt_min",
+        ("attempt", "at risk", "first responses", "hazard", "responders reached"),
+    )
+
+
 PREVIEWS: dict[str, Callable[[duckdb.DuckDBPyConnection], str]] = {
     "follow_up_coverage_daily": lambda con: _coverage(con, ("rep",)),
     "follow_up_coverage_rollup_daily": lambda con: _coverage(con, ("company", "team")),
     "lead_aging": _aging,
     "metric_parameters": _parameters,
+    "lead_segment_profile": _segment_profile,
+    "lead_activity_buckets": _activity_buckets,
+    "follow_up_depth_outcomes": _depth_outcomes,
+    "response_by_attempt": _response_by_attempt,
 }
 
 

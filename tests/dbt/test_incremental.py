@@ -17,8 +17,14 @@ from tests.conftest import HANDMADE_AS_OF, HANDMADE_LANDING, query
 
 pytestmark = pytest.mark.slow
 
-MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily")
-INTERMEDIATE = ("int_touches_unioned", "int_responses_unioned", "int_lead_status_spells")
+MARTS = (
+    "lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "lead_segment_profile",
+    "lead_activity_buckets", "follow_up_depth_outcomes", "response_by_attempt",
+)
+INTERMEDIATE = (
+    "int_touches_unioned", "int_responses_unioned", "int_lead_status_spells", "int_lead_outcomes",
+    "int_outbound_emails_credited",
+)
 
 
 def _load(landing: Path, warehouse: Path) -> None:

@@ -16,15 +16,19 @@ SNAPSHOT = Path(__file__).parent / "graph_snapshot.txt"
 EXPECTED_ASSETS = {
     "raw/salesforce_leads", "raw/salesforce_tasks", "raw/salesforce_users", "raw/salesforce_lead_history",
     "raw/mailbox_messages", "raw/mailbox_recipients", "raw/sendgrid_events",
-    "staging/lead_status_mapping", "staging/call_disposition_mapping",
+    "staging/lead_status_mapping", "staging/call_disposition_mapping", "staging/title_seniority_rules",
+    "staging/title_function_rules", "staging/country_aliases", "staging/icp_criteria",
     "staging/stg_salesforce__leads", "staging/stg_salesforce__tasks", "staging/stg_salesforce__users",
     "staging/stg_salesforce__lead_history", "staging/stg_mailbox__messages", "staging/stg_mailbox__recipients",
     "staging/stg_sendgrid__events",
     "intermediate/int_leads_joined", "intermediate/int_lead_status_spells", "intermediate/int_touches_unioned",
     "intermediate/int_responses_unioned", "intermediate/int_leads_changed", "intermediate/int_lead_follow_up_spells",
-    "intermediate/int_activity_daily", "intermediate/metricflow_time_spine",
+    "intermediate/int_activity_daily", "intermediate/metricflow_time_spine", "intermediate/int_lead_segments",
+    "intermediate/int_touches_ordered", "intermediate/int_replies_credited",
+    "intermediate/int_outbound_emails_credited", "intermediate/int_lead_outcomes",
     "marts/lead_aging", "marts/follow_up_coverage_daily", "marts/follow_up_coverage_rollup_daily",
-    "marts/metric_parameters",
+    "marts/metric_parameters", "marts/lead_segment_profile", "marts/lead_activity_buckets",
+    "marts/follow_up_depth_outcomes", "marts/response_by_attempt",
     "monitoring/measure_history", "monitoring/alerts", "monitoring/alert_deliveries",
     "serving/published_marts",
 }
@@ -105,7 +109,8 @@ def test_event_driven_operation_is_on_by_default():
     published = _graph().get(dg.AssetKey(["serving", "published_marts"]))
     assert {k.to_user_string() for k in published.parent_keys} == {
         "marts/lead_aging", "marts/follow_up_coverage_daily", "marts/follow_up_coverage_rollup_daily",
-        "marts/metric_parameters", "monitoring/alerts",
+        "marts/metric_parameters", "marts/lead_segment_profile", "marts/lead_activity_buckets",
+        "marts/follow_up_depth_outcomes", "marts/response_by_attempt", "monitoring/alerts",
     }
     measured = _graph().get(dg.AssetKey(["monitoring", "measure_history"])).parent_keys
     assert {k.to_user_string() for k in measured} >= {"marts/follow_up_coverage_rollup_daily", "marts/lead_aging"}

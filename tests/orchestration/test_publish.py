@@ -138,7 +138,7 @@ def test_each_run_publishes_the_marts_with_row_counts_paths_and_a_preview(first_
         "metric_parameters": 1,
     }
     assert metadata["serving_db"] == str(serving_db)
-    tables = (*MARTS, *MONITORING)
+    tables = (*publish.MARTS, *MONITORING)
     assert metadata["parquet_files"] == {m: str(serving_dir / f"{m}.parquet") for m in tables}
     assert "| 2024-03-12 12:00:00 UTC | 2024-03-11 | 60% (3/5 due leads covered) | 3 | 7 |" in metadata["preview"]
     visible = sorted(p.name for p in serving_dir.iterdir() if not p.name.startswith("."))
@@ -175,7 +175,7 @@ def test_published_tables_keep_the_dbt_contracts_and_their_descriptions(first_ru
     nodes = json.loads(ensure_manifest().read_text())["nodes"]
     serving_db, _ = _paths(module_radar_env.warehouse.parent)
     with duckdb.connect(str(serving_db), read_only=True) as con:
-        for mart in MARTS:
+        for mart in publish.MARTS:
             node = nodes[f"model.follow_up_radar.{mart}"]
             declared = [
                 (name, _serving_type(con, column["data_type"]), column["description"].strip())
@@ -206,7 +206,7 @@ def test_published_tables_keep_the_dbt_contracts_and_their_descriptions(first_ru
 
 def test_parquet_files_hold_the_marts_rows(first_run, module_radar_env):
     _, serving_dir = _paths(module_radar_env.warehouse.parent)
-    for mart in MARTS:
+    for mart in publish.MARTS:
         rows = query(module_radar_env.warehouse, f"select * from marts.{mart} order by all")
         in_warehouse = [_utc(row) for row in rows]
         parquet = serving_dir / f"{mart}.parquet"

@@ -138,9 +138,30 @@ def test_a_gx_check_on_every_raw_table_and_headline_mart_blocking_where_its_suit
 def test_checks_that_read_the_warehouse_are_in_the_one_writer_pool():
     checks = defs().asset_checks
     assert {key.asset_key.to_user_string() for c in checks for key in c.check_keys} == {
-        "marts/lead_aging", "marts/follow_up_coverage_daily"
+        "marts/lead_aging", "marts/follow_up_coverage_daily", "raw/salesforce_leads", "raw/salesforce_tasks",
+        "raw/salesforce_lead_history", "raw/mailbox_messages", "raw/sendgrid_events",
     }
     assert all(c.node_def.pool == WAREHOUSE_POOL for c in checks)
+
+
+def test_source_freshness_runs_in_every_job_and_can_be_subset():
+    """`radar run` and the daily rebuild check every source; a landing-sensor run selects only its sources' raw
+    tables, and Dagster adds their checks: the check must run for a subset of its source tables."""
+    definitions = defs()
+    (freshness,) = [c for c in definitions.asset_checks if c.node_def.name == "dbt_source_freshness"]
+    assert freshness.can_subset
+    for job in ("radar_job", "daily_marts_job"):
+        checks = definitions.resolve_job_def(job).asset_layer.asset_graph.asset_check_keys
+        assert set(freshness.check_keys) <= set(checks), job
+    daily = definitions.resolve_job_def("daily_marts_job").asset_layer.asset_graph.asset_check_keys
+    assert not {k for k in daily if k.asset_key.path[0] == "raw"} - set(freshness.check_keys), "no ingest check"
+
+
+def test_importing_the_jobs_does_not_parse_the_dbt_project():
+    """Modules that only need a job or a group name (the sensors, the CLI) stay quick to import."""
+    code = "import sys; import orchestration.defs.jobs; print('orchestration.lib.dbt_project' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "False"
 
 
 def test_each_warehouse_has_a_pool_of_its_own():

@@ -87,6 +87,10 @@ def test_only_warnings_fail_and_they_name_the_cause(first_run):
         ("raw/mailbox_recipients", "landed_files_clean", "WARN"),
         ("raw/sendgrid_events", "landed_files_clean", "WARN"),
         ("raw/sendgrid_events", "gx_expectations", "WARN"),
+        # dbt source freshness at the as-of: no status change, message or event in the last two days.
+        ("raw/salesforce_lead_history", "dbt_source_freshness", "WARN"),
+        ("raw/mailbox_messages", "dbt_source_freshness", "WARN"),
+        ("raw/sendgrid_events", "dbt_source_freshness", "WARN"),
     }
     assert len(first_run.get_asset_check_evaluations()) > 30
 

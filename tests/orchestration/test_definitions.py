@@ -126,10 +126,12 @@ GX_BLOCKING = {
 }
 
 
-def test_a_gx_check_on_every_raw_table_and_headline_mart_blocking_where_its_suite_has_errors():
+def test_a_gx_check_on_every_raw_table_blocking_where_its_suite_has_errors():
+    """Great Expectations stays on the raw loads, where blocking per file matters; the marts' invariants are dbt
+    tests (one framework per invariant)."""
     graph = _graph()
     checks = {k.asset_key.to_user_string(): graph.get(k) for k in graph.asset_check_keys if k.name == "gx_expectations"}
-    assert set(checks) == {f"raw/{t.name}" for t in RAW_TABLES} | {"marts/lead_aging", "marts/follow_up_coverage_daily"}
+    assert set(checks) == {f"raw/{t.name}" for t in RAW_TABLES}
     assert {key for key, check in checks.items() if check.blocking} == GX_BLOCKING
     # They ride along with their asset's materialization, wherever it happens.
     assert all(check.automation_condition is None for check in checks.values())
@@ -138,8 +140,8 @@ def test_a_gx_check_on_every_raw_table_and_headline_mart_blocking_where_its_suit
 def test_checks_that_read_the_warehouse_are_in_the_one_writer_pool():
     checks = defs().asset_checks
     assert {key.asset_key.to_user_string() for c in checks for key in c.check_keys} == {
-        "marts/lead_aging", "marts/follow_up_coverage_daily", "raw/salesforce_leads", "raw/salesforce_tasks",
-        "raw/salesforce_lead_history", "raw/mailbox_messages", "raw/sendgrid_events",
+        "raw/salesforce_leads", "raw/salesforce_tasks", "raw/salesforce_lead_history", "raw/mailbox_messages",
+        "raw/sendgrid_events",
     }
     assert all(c.node_def.pool == WAREHOUSE_POOL for c in checks)
 

@@ -87,7 +87,8 @@ def test_each_batch_is_one_run_of_the_whole_path_at_one_as_of(tmp_path, monkeypa
     assert first.success
     assert "raw/mailbox_messages" in _materialized(first), "a source without files yet still gets its raw tables"
     assert {"marts/lead_aging", "monitoring/alerts", "serving/published_marts"} <= _materialized(first)
-    assert {("marts/lead_aging", "gx_expectations"), ("marts/follow_up_coverage_daily", "gx_expectations"),
+    assert {("marts/lead_aging", "lead_aging_one_row_per_existing_lead"),
+            ("marts/follow_up_coverage_daily", "coverage_counts_are_consistent"),
             ("marts/lead_aging", "unique_lead_aging_lead_id")} <= _checked(first), "the marts' checks ran"
     assert _freshness(first) == FRESHNESS_CHECKED
     # The as-of was fixed when the sensor asked for the run; every step read it, however late the clock ran.
@@ -129,7 +130,7 @@ def test_the_daily_schedule_rebuilds_and_checks_the_marts_as_of_midnight(radar_e
     assert query(radar_env.warehouse, "select as_of from marts.metric_parameters") == [
         {"as_of": datetime(2024, 3, 13)}
     ]
-    assert ("marts/lead_aging", "gx_expectations") in _checked(result)
+    assert ("marts/lead_aging", "lead_aging_one_row_per_existing_lead") in _checked(result)
     assert "serving/published_marts" in _materialized(result)
     # No file starts the daily rebuild, so it asks whether the exports stopped: every source, as of midnight.
     assert _freshness(result) == FRESHNESS_CHECKED

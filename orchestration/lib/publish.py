@@ -24,7 +24,10 @@ from orchestration.lib.atomic_files import CURRENT, link_durably, new_version, s
 from orchestration.lib.serving_tables import ident, literal
 
 MART_SCHEMA = "marts"
-MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "metric_parameters")
+MARTS = (
+    "lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "lead_state_counts",
+    "metric_parameters",
+)
 DBT_PROJECT_NAME = "follow_up_radar"
 # The serving file's format: readable by DuckDB 1.0 and later, since BI tools' DuckDB drivers lag the release
 # that writes the warehouse (DuckDB 2 writes a format older releases cannot open unless told otherwise).
@@ -163,10 +166,10 @@ def read_headline(con: duckdb.DuckDBPyConnection) -> Headline:
         [day],
     ).fetchone()
     neglected, open_leads = con.execute(
-        "select count(*) filter (where is_neglected), count(*) filter (where is_open) "
-        f"from {MART_SCHEMA}.lead_aging"
+        f"select coalesce(max(neglected_leads), 0), coalesce(max(open_leads), 0) "
+        f"from {MART_SCHEMA}.lead_state_counts where scope_type = 'company'"
     ).fetchone()
-    return Headline(as_of, day, int(covered), int(due), neglected, open_leads)
+    return Headline(as_of, day, int(covered), int(due), int(neglected), int(open_leads))
 
 
 @contextmanager

@@ -24,7 +24,7 @@ EXPECTED_ASSETS = {
     "intermediate/int_responses_unioned", "intermediate/int_leads_changed", "intermediate/int_lead_follow_up_spells",
     "intermediate/int_activity_daily", "intermediate/metricflow_time_spine",
     "marts/lead_aging", "marts/follow_up_coverage_daily", "marts/follow_up_coverage_rollup_daily",
-    "marts/metric_parameters",
+    "marts/lead_state_counts", "marts/metric_parameters",
     "monitoring/measure_history", "monitoring/alerts", "monitoring/alert_deliveries",
     "serving/published_marts",
 }
@@ -105,7 +105,7 @@ def test_event_driven_operation_is_on_by_default():
     published = _graph().get(dg.AssetKey(["serving", "published_marts"]))
     assert {k.to_user_string() for k in published.parent_keys} == {
         "marts/lead_aging", "marts/follow_up_coverage_daily", "marts/follow_up_coverage_rollup_daily",
-        "marts/metric_parameters", "monitoring/alerts",
+        "marts/lead_state_counts", "marts/metric_parameters", "monitoring/alerts",
     }
     measured = _graph().get(dg.AssetKey(["monitoring", "measure_history"])).parent_keys
     assert {k.to_user_string() for k in measured} >= {"marts/follow_up_coverage_rollup_daily", "marts/lead_aging"}

@@ -129,7 +129,8 @@ def test_mart_materializations_preview_their_headline_numbers_and_say_where_they
     assert "| Ana Diligent | 3/3 | 100% |" in coverage and "| Ben Shiny | 0/2 | 0% |" in coverage
     rollup = by_key["marts/follow_up_coverage_rollup_daily"]["preview"].value
     assert "| company | 3/5 | 60% |" in rollup and "| East | 3/5 | 60% |" in rollup
-    assert "| stale | 2 | 2 |" in by_key["marts/lead_aging"]["preview"].value
+    assert "| stale | 2 | 2 |" in by_key["marts/lead_state_counts"]["preview"].value
+    assert "| oldest neglected lead | owner | age (days) | state |" in by_key["marts/lead_aging"]["preview"].value
     assert "`as_of`: 2024-03-12 12:00:00" in by_key["marts/metric_parameters"]["preview"].value
     serving = module_radar_env.warehouse.parent / "serving"
     assert by_key["marts/lead_aging"]["published_parquet"].value == str(serving / "lead_aging.parquet")

@@ -1,11 +1,16 @@
 """The short report `radar run` prints: coverage, neglected leads, data-quality checks, alerts, file outcomes."""
 
+from __future__ import annotations
+
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import dagster as dg
 import duckdb
+
+if TYPE_CHECKING:  # only the check evaluations' type: `radar measures` reads this module without Dagster
+    import dagster as dg
 
 OLDEST_NEGLECTED = 10
 NEGLECTED_STATES = ("never_touched", "stale")  # the states of a neglected lead (METRICS.md)

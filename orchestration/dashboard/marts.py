@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.dashboard.tables import Column, Table
-from orchestration.lib.publish import connect_serving
+from orchestration.serving.publish import connect_serving
 
 # The follow-up states that make a lead neglected (METRICS.md: is_neglected).
 NEGLECTED_STATES = ("never_touched", "stale")

@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.lib.publish import MART_SCHEMA, MARTS, parquet_path
+from orchestration.serving.publish import MART_SCHEMA, MARTS, parquet_path
 
 
 def _coverage(con: duckdb.DuckDBPyConnection, scope_types: tuple[str, ...]) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.lib.publish import PUBLISHED_RECORD
+from orchestration.serving.publish import PUBLISHED_RECORD
 from tests.benchmarks.landing_to_alert import demo_files, deployment, firing
 
 pytestmark = pytest.mark.slow

@@ -159,6 +159,15 @@ def test_source_freshness_runs_in_every_job_and_can_be_subset():
     assert not {k for k in daily if k.asset_key.path[0] == "raw"} - set(freshness.check_keys), "no ingest check"
 
 
+def test_the_products_orchestration_hosts_import_no_dagster():
+    """alerting/, serving/ and dashboard/ run without Dagster: only the wiring (definitions, defs/, lib/) uses it."""
+    modules = [f"orchestration.{package}.{path.stem}" for package in ("alerting", "serving", "dashboard")
+               for path in (Path(__file__).parents[2] / "orchestration" / package).glob("*.py")]  # fmt: skip
+    code = f"import sys; [__import__(m) for m in {modules!r}]; print('dagster' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert len(modules) > 20 and out.stdout.strip() == "False"
+
+
 def test_importing_the_jobs_does_not_parse_the_dbt_project():
     """Modules that only need a job or a group name (the sensors, the CLI) stay quick to import."""
     code = "import sys; import orchestration.defs.jobs; print('orchestration.lib.dbt_project' in sys.modules)"

@@ -17,11 +17,11 @@ import pytest
 
 from orchestration.alerting import store
 from orchestration.definitions import defs
-from orchestration.lib import publish, serving_tables
 from orchestration.lib.dbt_project import ensure_manifest
 from orchestration.runner import run_pipeline
+from orchestration.serving import publish, serving_tables
 from tests.conftest import query
-from tests.orchestration.old_duckdb import OLD_DUCKDB, old_duckdb_python, read_published
+from tests.orchestration.serving.old_duckdb import OLD_DUCKDB, old_duckdb_python, read_published
 
 pytestmark = pytest.mark.slow
 
@@ -64,7 +64,7 @@ with duckdb.connect(path, read_only=True) as reopened:
 KILLED_PUBLISH = """
 import os, signal, sys
 from pathlib import Path
-from orchestration.lib import publish
+from orchestration.serving import publish
 
 warehouse, serving_db, serving_dir, manifest = map(Path, sys.argv[1:])
 copy_table = publish._copy_table

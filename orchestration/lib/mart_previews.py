@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.lib.publish import MART_SCHEMA, MARTS, parquet_path
+from orchestration.serving.publish import MART_SCHEMA, MARTS, parquet_path
 
 
 def _coverage(con: duckdb.DuckDBPyConnection, scope_types: tuple[str, ...]) -> str:
@@ -25,13 +25,30 @@ def _coverage(con: duckdb.DuckDBPyConnection, scope_types: tuple[str, ...]) -> s
     return "\n".join(lines)
 
 
-def _aging(con: duckdb.DuckDBPyConnection) -> str:
-    rows = con.execute(
-        f"select follow_up_state, count(*), count(*) filter (where is_neglected) "
-        f"from {MART_SCHEMA}.lead_aging group by 1 order by 2 desc, 1"
-    ).fetchall()
+STATES = ("closed", "new", "never_touched", "active", "exhausted", "stale")
+NEGLECTED_STATES = ("never_touched", "stale")
+OLDEST = 5
+
+
+def _states(con: duckdb.DuckDBPyConnection) -> str:
+    """The company's leads by follow-up state at the as-of time, most first (lead_state_counts' columns)."""
+    counts = con.execute(
+        f"select {', '.join(f'{state}_leads' for state in STATES)} from {MART_SCHEMA}.lead_state_counts "
+        "where scope_type = 'company'"
+    ).fetchone() or (0,) * len(STATES)
+    rows = sorted(((n, state) for state, n in zip(STATES, counts, strict=True) if n), key=lambda r: (-r[0], r[1]))
     lines = ["| follow-up state | leads | neglected |", "|---|---|---|"]
-    lines += [f"| {state} | {leads} | {neglected} |" for state, leads, neglected in rows]
+    lines += [f"| {state} | {n} | {n if state in NEGLECTED_STATES else 0} |" for n, state in rows]
+    return "\n".join(lines)
+
+
+def _oldest_neglected(con: duckdb.DuckDBPyConnection) -> str:
+    rows = con.execute(
+        f"select lead_id, owner_name, age_days, follow_up_state from {MART_SCHEMA}.lead_aging where is_neglected "
+        f"order by age_days desc, lead_id limit {OLDEST}"
+    ).fetchall()
+    lines = ["| oldest neglected lead | owner | age (days) | state |", "|---|---|---|---|"]
+    lines += [f"| {lead} | {owner} | {age} | {state} |" for lead, owner, age, state in rows]
     return "\n".join(lines)
 
 
@@ -102,7 +119,8 @@ def _response_by_attempt(con: duckdb.DuckDBPyConnection) -> str:
 PREVIEWS: dict[str, Callable[[duckdb.DuckDBPyConnection], str]] = {
     "follow_up_coverage_daily": lambda con: _coverage(con, ("rep",)),
     "follow_up_coverage_rollup_daily": lambda con: _coverage(con, ("company", "team")),
-    "lead_aging": _aging,
+    "lead_aging": _oldest_neglected,
+    "lead_state_counts": _states,
     "metric_parameters": _parameters,
     "lead_segment_profile": _segment_profile,
     "lead_activity_buckets": _activity_buckets,

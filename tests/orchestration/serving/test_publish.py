@@ -17,16 +17,17 @@ import pytest
 
 from orchestration.alerting import store
 from orchestration.definitions import defs
-from orchestration.lib import publish, serving_tables
 from orchestration.lib.dbt_project import ensure_manifest
 from orchestration.runner import run_pipeline
+from orchestration.serving import publish, serving_tables
 from tests.conftest import query
-from tests.orchestration.old_duckdb import OLD_DUCKDB, old_duckdb_python, read_published
+from tests.orchestration.serving.old_duckdb import OLD_DUCKDB, old_duckdb_python, read_published
 
 pytestmark = pytest.mark.slow
 
 PUBLISHED = dg.AssetKey(["serving", "published_marts"])
-MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "metric_parameters")
+MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "lead_state_counts",
+         "metric_parameters")
 MONITORING = ("measure_history", "alerts")
 LATER_AS_OF = "2024-03-13 12:00:00"
 
@@ -36,7 +37,8 @@ import json, os, sys, time
 import duckdb
 
 path, stop = sys.argv[1], sys.argv[2]
-MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "metric_parameters")
+MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "lead_state_counts",
+         "metric_parameters")
 
 def version(con):
     as_of, last_day = con.execute(
@@ -62,7 +64,7 @@ with duckdb.connect(path, read_only=True) as reopened:
 KILLED_PUBLISH = """
 import os, signal, sys
 from pathlib import Path
-from orchestration.lib import publish
+from orchestration.serving import publish
 
 warehouse, serving_db, serving_dir, manifest = map(Path, sys.argv[1:])
 copy_table = publish._copy_table
@@ -135,7 +137,7 @@ def test_each_run_publishes_the_marts_with_row_counts_paths_and_a_preview(first_
 
     assert {m: metadata[f"{m}_rows"] for m in MARTS} == {
         "lead_aging": 9, "follow_up_coverage_daily": 32, "follow_up_coverage_rollup_daily": 65,
-        "metric_parameters": 1,
+        "lead_state_counts": 6, "metric_parameters": 1,
     }
     assert metadata["serving_db"] == str(serving_db)
     tables = (*publish.MARTS, *MONITORING)
@@ -239,13 +241,15 @@ def test_a_reader_holding_the_serving_file_blocks_no_run_and_then_sees_the_new_v
     assert reader.returncode == 0, err
     after = json.loads(out.splitlines()[-1])
     assert before == {
-        "lead_aging": 9, "follow_up_coverage_daily": 32, "follow_up_coverage_rollup_daily": 65, "metric_parameters": 1
+        "lead_aging": 9, "follow_up_coverage_daily": 32, "follow_up_coverage_rollup_daily": 65,
+        "lead_state_counts": 6, "metric_parameters": 1,
     }
     assert after["reads"] > 0
     # A day later: one more lead created, one more complete day for each of the three reps (in the rollup also
     # for their two teams and the company).
     assert after["reopened"] == _counts(module_radar_env.warehouse) == {
-        "lead_aging": 10, "follow_up_coverage_daily": 35, "follow_up_coverage_rollup_daily": 71, "metric_parameters": 1
+        "lead_aging": 10, "follow_up_coverage_daily": 35, "follow_up_coverage_rollup_daily": 71,
+        "lead_state_counts": 6, "metric_parameters": 1,
     }
 
 

@@ -12,7 +12,8 @@ final as (
         cast({{ var('cadence_days') }} as integer) as cadence_days,
         cast({{ var('max_attempts') }} as integer) as max_attempts,
         cast('{{ var('aging_bucket_edges') | join(",") }}' as {{ dbt.type_string() }}) as aging_bucket_edges,
-        cast({{ var('email_task_match_minutes') }} as integer) as email_task_match_minutes
+        cast({{ var('email_task_match_minutes') }} as integer) as email_task_match_minutes,
+        cast({{ var('survival_horizon_days') }} as integer) as survival_horizon_days
 
 )
 

@@ -24,7 +24,10 @@ from orchestration.lib.atomic_files import CURRENT, link_durably, new_version, s
 from orchestration.lib.serving_tables import ident, literal
 
 MART_SCHEMA = "marts"
-MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "metric_parameters")
+MARTS = (
+    "lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "metric_parameters", "call_list",
+    "shiny_object_curve", "attention_by_age_weekly",
+)
 DBT_PROJECT_NAME = "follow_up_radar"
 # The serving file's format: readable by DuckDB 1.0 and later, since BI tools' DuckDB drivers lag the release
 # that writes the warehouse (DuckDB 2 writes a format older releases cannot open unless told otherwise).

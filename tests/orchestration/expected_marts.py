@@ -128,3 +128,31 @@ FOLLOW_UP_COVERAGE_DAILY = [
     *_days(CARA, 6, 10, open_leads=1, due_leads=1, covered_leads=1),
     *_days(CARA, 11, 11, open_leads=1, exhausted_leads=1),
 ]
+
+
+def _queued(number: int, reason: str, priority: int, waiting_since: str, hours_waiting: float, rank: int) -> dict:
+    """A lead of LEAD_AGING on the call list, with its reason and wait."""
+    lead = next(row for row in LEAD_AGING if row["lead_id"] == f"00Q{number:012d}AAA")
+    return {
+        **{key: lead[key] for key in ("owner_id", "owner_name", "team", "lead_id", "lead_name", "company")},
+        "title": None,  # the fixture's exports have no Title column
+        "reason": reason,
+        "reason_priority": priority,
+        "waiting_since": datetime.fromisoformat(waiting_since),
+        "hours_waiting": hours_waiting,
+        **{key: lead[key] for key in ("age_days", "touches", "last_touch_at", "next_step_due_on")},
+        "rank_in_owner": rank,
+    }
+
+
+# The open leads that need action at T, per owner by reason, then the longest wait: L1's connect is its last
+# touch (answered), its earliest overdue step is due 03-10; L7 and L4 are stale since their last touch + 7 days;
+# L2 never touched since created + 24 h; L5 exhausted by its 8th call. L3 (new) and L11 (active until 03-18) need
+# nothing; L6 and L10 are closed.
+CALL_LIST = [
+    _queued(1, "next_step_overdue", 3, "2024-03-10 00:00", 60.0, 1),
+    _queued(7, "stale", 5, "2024-03-12 00:30", 11.5, 2),
+    _queued(2, "sla_breached", 2, "2024-03-03 08:00", 220.0, 1),
+    _queued(4, "stale", 5, "2024-03-11 12:00", 24.0, 2),
+    _queued(5, "awaiting_disposition", 6, "2024-03-04 15:00", 189.0, 1),
+]

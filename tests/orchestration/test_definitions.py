@@ -105,7 +105,8 @@ def test_event_driven_operation_is_on_by_default():
     published = _graph().get(dg.AssetKey(["serving", "published_marts"]))
     assert {k.to_user_string() for k in published.parent_keys} == {
         "marts/lead_aging", "marts/follow_up_coverage_daily", "marts/follow_up_coverage_rollup_daily",
-        "marts/metric_parameters", "monitoring/alerts",
+        "marts/metric_parameters", "marts/call_list", "marts/shiny_object_curve", "marts/attention_by_age_weekly",
+        "monitoring/alerts",
     }
     measured = _graph().get(dg.AssetKey(["monitoring", "measure_history"])).parent_keys
     assert {k.to_user_string() for k in measured} >= {"marts/follow_up_coverage_rollup_daily", "marts/lead_aging"}

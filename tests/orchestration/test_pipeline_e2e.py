@@ -17,7 +17,7 @@ from orchestration.lib.dbt_project import DBT_EXECUTABLE
 from orchestration.runner import run_pipeline
 from orchestration.settings import DBT_PROJECT_DIR
 from tests.conftest import query
-from tests.orchestration.expected_marts import FOLLOW_UP_COVERAGE_DAILY, LEAD_AGING
+from tests.orchestration.expected_marts import CALL_LIST, FOLLOW_UP_COVERAGE_DAILY, LEAD_AGING
 
 pytestmark = pytest.mark.slow
 
@@ -58,6 +58,11 @@ def test_follow_up_coverage_daily_matches_the_hand_computed_rows(first_run, modu
     rows = _marts(module_radar_env.warehouse)["coverage"]
     key = lambda r: (str(r["day"]), r["owner_id"])  # noqa: E731
     assert {key(r): r for r in rows} == {key(r): r for r in FOLLOW_UP_COVERAGE_DAILY}
+
+
+def test_call_list_matches_the_hand_computed_rows(first_run, module_radar_env):
+    rows = query(module_radar_env.warehouse, "select * from marts.call_list order by owner_id, rank_in_owner")
+    assert rows == CALL_LIST
 
 
 def test_metric_parameters_record_the_as_of_time(first_run, module_radar_env):
@@ -127,6 +132,11 @@ def test_mart_materializations_preview_their_headline_numbers_and_say_where_they
     assert "| company | 3/5 | 60% |" in rollup and "| East | 3/5 | 60% |" in rollup
     assert "| stale | 2 | 2 |" in by_key["marts/lead_aging"]["preview"].value
     assert "`as_of`: 2024-03-12 12:00:00" in by_key["marts/metric_parameters"]["preview"].value
+    assert "| sla_breached | 1 | 1 |\n| next_step_overdue | 1 | 1 |\n| stale | 2 | 2 |" in by_key[
+        "marts/call_list"]["preview"].value
+    assert "| 1 | 6/8 | 75% |" in by_key["marts/shiny_object_curve"]["preview"].value
+    attention = by_key["marts/attention_by_age_weekly"]["preview"].value
+    assert "the week of 2024-03-04" in attention and "| 0-7d | 6 | 4.4 | 1.02 |" in attention
     serving = module_radar_env.warehouse.parent / "serving"
     assert by_key["marts/lead_aging"]["published_parquet"].value == str(serving / "lead_aging.parquet")
     assert by_key["marts/lead_aging"]["published_serving_db"].value.startswith(

@@ -26,7 +26,8 @@ from tests.orchestration.old_duckdb import OLD_DUCKDB, old_duckdb_python, read_p
 pytestmark = pytest.mark.slow
 
 PUBLISHED = dg.AssetKey(["serving", "published_marts"])
-MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "metric_parameters")
+MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "metric_parameters", "call_list",
+         "shiny_object_curve", "attention_by_age_weekly")
 MONITORING = ("measure_history", "alerts")
 LATER_AS_OF = "2024-03-13 12:00:00"
 
@@ -36,7 +37,8 @@ import json, os, sys, time
 import duckdb
 
 path, stop = sys.argv[1], sys.argv[2]
-MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "metric_parameters")
+MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "metric_parameters", "call_list",
+         "shiny_object_curve", "attention_by_age_weekly")
 
 def version(con):
     as_of, last_day = con.execute(
@@ -135,7 +137,7 @@ def test_each_run_publishes_the_marts_with_row_counts_paths_and_a_preview(first_
 
     assert {m: metadata[f"{m}_rows"] for m in MARTS} == {
         "lead_aging": 9, "follow_up_coverage_daily": 32, "follow_up_coverage_rollup_daily": 65,
-        "metric_parameters": 1,
+        "metric_parameters": 1, "call_list": 5, "shiny_object_curve": 31, "attention_by_age_weekly": 36,
     }
     assert metadata["serving_db"] == str(serving_db)
     tables = (*MARTS, *MONITORING)
@@ -239,13 +241,16 @@ def test_a_reader_holding_the_serving_file_blocks_no_run_and_then_sees_the_new_v
     assert reader.returncode == 0, err
     after = json.loads(out.splitlines()[-1])
     assert before == {
-        "lead_aging": 9, "follow_up_coverage_daily": 32, "follow_up_coverage_rollup_daily": 65, "metric_parameters": 1
+        "lead_aging": 9, "follow_up_coverage_daily": 32, "follow_up_coverage_rollup_daily": 65, "metric_parameters": 1,
+        "call_list": 5, "shiny_object_curve": 31, "attention_by_age_weekly": 36,
     }
     assert after["reads"] > 0
     # A day later: one more lead created, one more complete day for each of the three reps (in the rollup also
-    # for their two teams and the company).
+    # for their two teams and the company), one more age for each cohort and owner (three owners in the first
+    # cohort, two in the second) and no new complete week.
     assert after["reopened"] == _counts(module_radar_env.warehouse) == {
-        "lead_aging": 10, "follow_up_coverage_daily": 35, "follow_up_coverage_rollup_daily": 71, "metric_parameters": 1
+        "lead_aging": 10, "follow_up_coverage_daily": 35, "follow_up_coverage_rollup_daily": 71, "metric_parameters": 1,
+        "call_list": 5, "shiny_object_curve": 36, "attention_by_age_weekly": 36,
     }
 
 

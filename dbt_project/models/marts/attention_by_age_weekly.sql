@@ -157,7 +157,7 @@ weekly as (
         daily_open.owner_id,
         daily_open.aging_bucket,
         coalesce(max(weekly_touches.touches), 0) as touches,
-        sum(daily_open.open_leads) / 7.0 as avg_open_leads
+        sum(daily_open.open_leads) as open_lead_days
     from daily_open
     left join weekly_touches
         on daily_open.week_start = weekly_touches.week_start
@@ -167,14 +167,15 @@ weekly as (
 
 ),
 
+-- shares of whole numbers (touches, lead-days), so that no sum of fractions depends on the order it is taken in
 shares as (
 
     select
         *,
         case when sum(touches) over owner_week > 0
             then cast(touches as double) / sum(touches) over owner_week end as touch_share,
-        case when sum(avg_open_leads) over owner_week > 0
-            then avg_open_leads / sum(avg_open_leads) over owner_week end as open_share
+        case when sum(open_lead_days) over owner_week > 0
+            then cast(open_lead_days as double) / sum(open_lead_days) over owner_week end as open_share
     from weekly
     window owner_week as (partition by week_start, owner_id)
 
@@ -190,7 +191,7 @@ final as (
 
         -- attention and open leads
         cast(touches as integer) as touches,
-        cast(avg_open_leads as double) as avg_open_leads,
+        cast(open_lead_days as double) / 7 as avg_open_leads,
         cast(touch_share as double) as touch_share,
         cast(open_share as double) as open_share,
         cast(case when open_share > 0 then touch_share / open_share end as double) as attention_index

@@ -17,7 +17,8 @@ from tests.conftest import HANDMADE_AS_OF, HANDMADE_LANDING, query
 
 pytestmark = pytest.mark.slow
 
-MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily")
+MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "call_list", "shiny_object_curve",
+         "attention_by_age_weekly")
 INTERMEDIATE = ("int_touches_unioned", "int_responses_unioned", "int_lead_status_spells")
 
 

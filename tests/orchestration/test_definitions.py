@@ -24,7 +24,7 @@ EXPECTED_ASSETS = {
     "intermediate/int_responses_unioned", "intermediate/int_leads_changed", "intermediate/int_lead_follow_up_spells",
     "intermediate/int_activity_daily", "intermediate/metricflow_time_spine",
     "marts/lead_aging", "marts/follow_up_coverage_daily", "marts/follow_up_coverage_rollup_daily",
-    "marts/metric_parameters",
+    "marts/metric_parameters", "marts/call_list", "marts/shiny_object_curve", "marts/attention_by_age_weekly",
     "monitoring/measure_history", "monitoring/alerts", "monitoring/alert_deliveries",
     "serving/published_marts",
 }

@@ -7,6 +7,7 @@
     {%- if is_incremental() -%}
     {%- set earlier_as_of = 'least(' ~ as_of() ~ ', coalesce(' ~ previous_build('as_of') ~ ", cast('1900-01-01' as "
         ~ dbt.type_timestamp() ~ ')))' -%}
+    {%- set cohort_start = 'cast(' ~ cohort_week ~ ' as ' ~ dbt.type_timestamp() ~ ')' -%}
     (
         {{ cohort_week }} in (
             select {{ iso_week_start(
@@ -17,8 +18,7 @@
             where spells.build_number = {{ current_build_number() }}
                 and spells.changed_from is not null
         )
-        or {{ dbt.dateadd('day', 7 + var('survival_horizon_days'), 'cast(' ~ cohort_week ~ ' as ' ~ dbt.type_timestamp() ~ ')') }}
-            > {{ earlier_as_of }}
+        or {{ dbt.dateadd('day', 7 + var('survival_horizon_days'), cohort_start) }} > {{ earlier_as_of }}
     )
     {%- else -%}
     true

@@ -5,6 +5,7 @@
 -- one bucket to the next, +1 where a piece starts and -1 where it ends, summed over the days, so the cost
 -- follows leads x state changes plus days x owners x buckets, never leads x days.
 {% set last_day = 'cast(' ~ dbt.dateadd('day', 6, last_complete_week()) ~ ' as date)' %}
+{% set weeks_end = dbt.dateadd('day', 7, 'cast(' ~ last_complete_week() ~ ' as ' ~ dbt.type_timestamp() ~ ')') %}
 with
 
 leads as (
@@ -42,7 +43,7 @@ open_touches as (
         and touches.touched_at >= spells.valid_from
         and (spells.valid_to is null or touches.touched_at < spells.valid_to)
     where spells.follow_up_state <> 'closed'
-        and touches.touched_at < {{ dbt.dateadd('day', 7, 'cast(' ~ last_complete_week() ~ ' as ' ~ dbt.type_timestamp() ~ ')') }}
+        and touches.touched_at < {{ weeks_end }}
 
 ),
 

@@ -9,6 +9,8 @@ import duckdb
 
 from orchestration.serving.publish import MART_SCHEMA, MARTS, parquet_path
 
+SURVIVAL_AGES = (0, 1, 7, 14, 30, 60, 90)  # the ages the shiny-object curve's preview shows
+
 
 def _coverage(con: duckdb.DuckDBPyConnection, scope_types: tuple[str, ...]) -> str:
     """The last complete day's coverage of the scopes of the given types, from the rollup mart."""
@@ -56,6 +58,48 @@ def _parameters(con: duckdb.DuckDBPyConnection) -> str:
     cursor = con.execute(f"select * from {MART_SCHEMA}.metric_parameters")
     names = [d[0] for d in cursor.description]
     return "\n".join(f"- `{name}`: {value}" for name, value in zip(names, cursor.fetchone() or [], strict=False))
+
+
+def _call_list(con: duckdb.DuckDBPyConnection) -> str:
+    rows = con.execute(
+        f"select reason, count(*), count(distinct owner_id) from {MART_SCHEMA}.call_list "
+        "group by reason, reason_priority order by reason_priority"
+    ).fetchall()
+    lines = ["Leads waiting for their owner's action, by reason (in priority order):", "",
+             "| reason | leads | owners |", "|---|---|---|"]
+    lines += [f"| {reason} | {leads} | {owners} |" for reason, leads, owners in rows]
+    return "\n".join(lines)
+
+
+def _survival(con: duckdb.DuckDBPyConnection) -> str:
+    rows = con.execute(
+        f"select age_days, sum(worked_leads), sum(cohort_leads) from {MART_SCHEMA}.shiny_object_curve "
+        "where list_contains(?, age_days) group by 1 order by 1",
+        [list(SURVIVAL_AGES)],
+    ).fetchall()
+    lines = ["Leads still worked at age N, over the cohorts that reached it:", "",
+             "| age (days) | worked / cohort leads | worked share of cohort |", "|---|---|---|"]
+    lines += [f"| {age} | {worked}/{leads} | {_percent(worked, leads)} |" for age, worked, leads in rows]
+    return "\n".join(lines)
+
+
+def _attention(con: duckdb.DuckDBPyConnection) -> str:
+    """The company's attention index per aging bucket in the last complete week: its share of the touches over
+    its share of the open leads, both summed over the owners."""
+    attention = f"{MART_SCHEMA}.attention_by_age_weekly"
+    week = con.execute(f"select max(week_start) from {attention}").fetchone()[0]
+    rows = con.execute(
+        f"select aging_bucket, sum(touches), sum(avg_open_leads) from {attention} where week_start = ? "
+        "group by 1 order by cast(regexp_extract(aging_bucket, '^[0-9]+') as integer)",
+        [week],
+    ).fetchall()
+    touches, open_leads = sum(r[1] for r in rows), sum(r[2] for r in rows)
+    lines = [f"Attention by lead age in the week of {week} (the last complete week), all owners:", "",
+             "| aging bucket | touches | open leads (mean) | attention index |", "|---|---|---|---|"]
+    for bucket, bucket_touches, bucket_open in rows:
+        index = f"{bucket_touches / touches / (bucket_open / open_leads):.2f}" if touches and bucket_open else "n/a"
+        lines.append(f"| {bucket} | {bucket_touches} | {bucket_open:.1f} | {index} |")
+    return "\n".join(lines)
 
 
 def _percent(covered: int, due: int) -> str:
@@ -126,6 +170,9 @@ PREVIEWS: dict[str, Callable[[duckdb.DuckDBPyConnection], str]] = {
     "lead_activity_buckets": _activity_buckets,
     "follow_up_depth_outcomes": _depth_outcomes,
     "response_by_attempt": _response_by_attempt,
+    "call_list": _call_list,
+    "shiny_object_curve": _survival,
+    "attention_by_age_weekly": _attention,
 }
 
 

@@ -34,6 +34,9 @@ MARTS = (
     "lead_activity_buckets",
     "follow_up_depth_outcomes",
     "response_by_attempt",
+    "call_list",
+    "shiny_object_curve",
+    "attention_by_age_weekly",
 )
 DBT_PROJECT_NAME = "follow_up_radar"
 # The serving file's format: readable by DuckDB 1.0 and later, since BI tools' DuckDB drivers lag the release

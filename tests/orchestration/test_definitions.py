@@ -29,6 +29,7 @@ EXPECTED_ASSETS = {
     "marts/lead_aging", "marts/follow_up_coverage_daily", "marts/follow_up_coverage_rollup_daily",
     "marts/lead_state_counts", "marts/metric_parameters", "marts/lead_segment_profile",
     "marts/lead_activity_buckets", "marts/follow_up_depth_outcomes", "marts/response_by_attempt",
+    "marts/call_list", "marts/shiny_object_curve", "marts/attention_by_age_weekly",
     "monitoring/measure_history", "monitoring/alerts", "monitoring/alert_deliveries",
     "serving/published_marts",
 }
@@ -111,6 +112,7 @@ def test_event_driven_operation_is_on_by_default():
         "marts/lead_aging", "marts/follow_up_coverage_daily", "marts/follow_up_coverage_rollup_daily",
         "marts/lead_state_counts", "marts/metric_parameters", "marts/lead_segment_profile",
         "marts/lead_activity_buckets", "marts/follow_up_depth_outcomes", "marts/response_by_attempt",
+        "marts/call_list", "marts/shiny_object_curve", "marts/attention_by_age_weekly",
         "monitoring/alerts",
     }
     measured = _graph().get(dg.AssetKey(["monitoring", "measure_history"])).parent_keys

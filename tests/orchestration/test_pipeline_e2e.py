@@ -17,7 +17,13 @@ from orchestration.lib.dbt_project import DBT_EXECUTABLE
 from orchestration.runner import run_pipeline
 from orchestration.settings import DBT_PROJECT_DIR
 from tests.conftest import query
-from tests.orchestration.expected_marts import FOLLOW_UP_COVERAGE_DAILY, LEAD_AGING
+from tests.orchestration.expected_marts import (
+    ATTENTION_BY_AGE_WEEKLY_BEN,
+    CALL_LIST,
+    FOLLOW_UP_COVERAGE_DAILY,
+    LEAD_AGING,
+    SHINY_OBJECT_CURVE_BEN,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -58,6 +64,21 @@ def test_follow_up_coverage_daily_matches_the_hand_computed_rows(first_run, modu
     rows = _marts(module_radar_env.warehouse)["coverage"]
     key = lambda r: (str(r["day"]), r["owner_id"])  # noqa: E731
     assert {key(r): r for r in rows} == {key(r): r for r in FOLLOW_UP_COVERAGE_DAILY}
+
+
+def test_call_list_matches_the_hand_computed_rows(first_run, module_radar_env):
+    rows = query(module_radar_env.warehouse, "select * from marts.call_list order by owner_id, rank_in_owner")
+    assert rows == CALL_LIST
+
+
+def test_the_age_curves_match_the_hand_computed_rows_of_one_rep(first_run, module_radar_env):
+    ben = "owner_id = '005B00000000001AAA'"
+    curve = query(module_radar_env.warehouse, f"select * from marts.shiny_object_curve where {ben} "
+                  "and cohort_week = '2024-02-26' order by age_days")
+    assert curve == SHINY_OBJECT_CURVE_BEN
+    attention = query(module_radar_env.warehouse, f"select * from marts.attention_by_age_weekly where {ben}")
+    key = lambda r: (r["week_start"], r["aging_bucket"])  # noqa: E731
+    assert {key(r): r for r in attention} == {key(r): r for r in ATTENTION_BY_AGE_WEEKLY_BEN}
 
 
 def test_metric_parameters_record_the_as_of_time(first_run, module_radar_env):
@@ -132,6 +153,11 @@ def test_mart_materializations_preview_their_headline_numbers_and_say_where_they
     assert "| stale | 2 | 2 |" in by_key["marts/lead_state_counts"]["preview"].value
     assert "| oldest neglected lead | owner | age (days) | state |" in by_key["marts/lead_aging"]["preview"].value
     assert "`as_of`: 2024-03-12 12:00:00" in by_key["marts/metric_parameters"]["preview"].value
+    assert "| sla_breached | 1 | 1 |\n| next_step_overdue | 1 | 1 |\n| stale | 2 | 2 |" in by_key[
+        "marts/call_list"]["preview"].value
+    assert "| 1 | 6/8 | 75% |" in by_key["marts/shiny_object_curve"]["preview"].value
+    attention = by_key["marts/attention_by_age_weekly"]["preview"].value
+    assert "the week of 2024-03-04" in attention and "| 0-7d | 6 | 4.4 | 1.02 |" in attention
     serving = module_radar_env.warehouse.parent / "serving"
     assert by_key["marts/lead_aging"]["published_parquet"].value == str(serving / "lead_aging.parquet")
     assert by_key["marts/lead_aging"]["published_serving_db"].value.startswith(

@@ -6,6 +6,9 @@
 -- depends_on: {{ ref('lead_activity_buckets') }}
 -- depends_on: {{ ref('follow_up_depth_outcomes') }}
 -- depends_on: {{ ref('response_by_attempt') }}
+-- depends_on: {{ ref('call_list') }}
+-- depends_on: {{ ref('shiny_object_curve') }}
+-- depends_on: {{ ref('attention_by_age_weekly') }}
 with
 
 final as (

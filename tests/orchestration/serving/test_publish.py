@@ -27,7 +27,7 @@ pytestmark = pytest.mark.slow
 
 PUBLISHED = dg.AssetKey(["serving", "published_marts"])
 MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "lead_state_counts",
-         "metric_parameters")
+         "metric_parameters", "call_list", "shiny_object_curve", "attention_by_age_weekly")
 MONITORING = ("measure_history", "alerts")
 LATER_AS_OF = "2024-03-13 12:00:00"
 
@@ -38,7 +38,7 @@ import duckdb
 
 path, stop = sys.argv[1], sys.argv[2]
 MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "lead_state_counts",
-         "metric_parameters")
+         "metric_parameters", "call_list", "shiny_object_curve", "attention_by_age_weekly")
 
 def version(con):
     as_of, last_day = con.execute(
@@ -138,6 +138,7 @@ def test_each_run_publishes_the_marts_with_row_counts_paths_and_a_preview(first_
     assert {m: metadata[f"{m}_rows"] for m in MARTS} == {
         "lead_aging": 9, "follow_up_coverage_daily": 32, "follow_up_coverage_rollup_daily": 65,
         "lead_state_counts": 6, "metric_parameters": 1,
+        "call_list": 5, "shiny_object_curve": 31, "attention_by_age_weekly": 36,
     }
     assert metadata["serving_db"] == str(serving_db)
     tables = (*publish.MARTS, *MONITORING)
@@ -243,13 +244,16 @@ def test_a_reader_holding_the_serving_file_blocks_no_run_and_then_sees_the_new_v
     assert before == {
         "lead_aging": 9, "follow_up_coverage_daily": 32, "follow_up_coverage_rollup_daily": 65,
         "lead_state_counts": 6, "metric_parameters": 1,
+        "call_list": 5, "shiny_object_curve": 31, "attention_by_age_weekly": 36,
     }
     assert after["reads"] > 0
     # A day later: one more lead created, one more complete day for each of the three reps (in the rollup also
-    # for their two teams and the company).
+    # for their two teams and the company), one more age for each cohort and owner (three owners in the first
+    # cohort, two in the second) and no new complete week.
     assert after["reopened"] == _counts(module_radar_env.warehouse) == {
         "lead_aging": 10, "follow_up_coverage_daily": 35, "follow_up_coverage_rollup_daily": 71,
         "lead_state_counts": 6, "metric_parameters": 1,
+        "call_list": 5, "shiny_object_curve": 36, "attention_by_age_weekly": 36,
     }
 
 

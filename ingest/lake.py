@@ -1,11 +1,12 @@
 """The raw layer as Parquet files in a lake folder (RADAR_LAKE_DIR), for a distributed engine to read.
 
-    <lake>/raw/<table>/_file_id=<id>/part-0.parquet   the rows of one loaded file (Hive-style partition)
+    <lake>/raw/<table>/_file_id=<id>/data_0.parquet   the rows of one loaded file (Hive-style partition)
     <lake>/raw/<table>/_file_id=<id>/_source.json     which content they are: the ledger's sha256 and row count
     <lake>/raw/_files/part-0.parquet                  the file ledger (raw._files), replaced whole
 
-The warehouse's raw schema stays the record: an export makes the lake match it. Each file's partition is
-written into a temporary folder and renamed into place, so a reader sees a file's rows whole or not at all; a
+The warehouse's raw schema stays the record: an export makes the lake match it. The partitions to write are
+written into a temporary folder (one COPY per table) and each is renamed into place, so a reader sees a file's
+rows whole or not at all; a
 partition whose content no longer matches the ledger (a file reprocessed, forgotten or failed) is removed; the
 ledger is written last, so the quarantine status the models read is the warehouse's. An export killed half way
 leaves nothing partial in place, and the next export finishes it. Timestamps are written as UTC instants (raw
@@ -50,7 +51,7 @@ def _column_sql(name: str, type_: str) -> str:
 
 
 def _select(table: RawTable, where: str) -> str:
-    columns = ", ".join(_column_sql(c.name, c.type) for c in table.columns if c.name != PARTITION)
+    columns = ", ".join(_column_sql(c.name, c.type) for c in table.columns)
     return f"select {columns} from {table.qualified} where {where}"
 
 
@@ -72,16 +73,20 @@ def _present(folder: Path) -> dict[int, dict]:
     return found
 
 
-def _write_partition(con: duckdb.DuckDBPyConnection, table: RawTable, folder: Path, file_id: int,
-                     source: dict, staging: Path) -> None:
-    temp = Path(tempfile.mkdtemp(prefix=f"{table.name}-{file_id}-", dir=staging))
-    con.execute(f"copy ({_select(table, f'{PARTITION} = {int(file_id)}')}) to {quoted(str(temp / 'part-0.parquet'))} "
-                "(format parquet)")
-    (temp / SOURCE_FILE).write_text(json.dumps(source))
-    target = folder / f"{PARTITION}={file_id}"
-    if target.exists():
-        shutil.rmtree(target)
-    temp.rename(target)
+def _write_partitions(con: duckdb.DuckDBPyConnection, table: RawTable, folder: Path, sources: dict[int, dict],
+                      staging: Path) -> None:
+    """Write the given files' partitions beside the lake in one COPY, then rename each into place."""
+    temp = Path(tempfile.mkdtemp(prefix=f"{table.name}-", dir=staging))
+    ids = ", ".join(str(int(file_id)) for file_id in sources)
+    con.execute(f"copy ({_select(table, f'{PARTITION} in ({ids})')}) to {quoted(str(temp))} "
+                f"(format parquet, partition_by ({PARTITION}))")
+    for file_id, source in sources.items():
+        partition = temp / f"{PARTITION}={file_id}"
+        (partition / SOURCE_FILE).write_text(json.dumps(source))
+        target = folder / partition.name
+        if target.exists():
+            shutil.rmtree(target)
+        partition.rename(target)
 
 
 def _sync_table(con: duckdb.DuckDBPyConnection, table: RawTable, lake: Path, staging: Path) -> LakeExport:
@@ -91,9 +96,9 @@ def _sync_table(con: duckdb.DuckDBPyConnection, table: RawTable, lake: Path, sta
     removed = [i for i in present if i not in expected]
     for file_id in removed:
         shutil.rmtree(folder / f"{PARTITION}={file_id}")
-    stale = [i for i, source in expected.items() if present.get(i) != source]
-    for file_id in stale:
-        _write_partition(con, table, folder, file_id, expected[file_id], staging)
+    stale = {i: source for i, source in expected.items() if present.get(i) != source}
+    if stale:
+        _write_partitions(con, table, folder, stale, staging)
     return LakeExport(written=len(stale), removed=len(removed), kept=len(expected) - len(stale))
 
 

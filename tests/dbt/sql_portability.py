@@ -3,6 +3,8 @@
 - no double-quoted identifiers: Spark reads "Id" as the string 'Id' (use adapter.quote('Id') or a plain name);
 - no `::` casts, no DuckDB-only functions or clauses where dbt has a cross-database macro, unless inside the
   default__ or duckdb__ implementation of a dispatched macro (adapter.dispatch);
+- no dbt.datediff in milliseconds or microseconds: dbt-spark renders it as a sum without parentheses, so a
+  division after it divides only its last term (use milliseconds_between);
 - contract and seed column types that every target has (`string`, not `varchar`, which Spark lacks).
 
 SQL text is read with Jinja comments, SQL comments and string literals set aside; the string literals inside
@@ -59,6 +61,7 @@ JINJA_STRING = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"", re.S)
 SQL_COMMENT = re.compile(r"--[^\n]*")
 SQL_STRING = re.compile(r"'(?:[^']|'')*'")
 FUNCTION = re.compile(r"(?<![\w.])(" + "|".join(DUCKDB_ONLY) + r")\s*\(", re.I)
+FINE_DATEDIFF = re.compile(r"dbt\.datediff\((?:[^()]|\([^()]*\))*['\"](millisecond|microsecond)['\"]", re.S)
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,8 @@ def sql_findings(path: Path) -> list[Finding]:
     text = _blank(_blank(path.read_text(), JINJA_COMMENT), DISPATCHED)
     problems = _sql_problems(_blank(text, JINJA_TAG), 0)
     for tag in JINJA_TAG.finditer(text):
+        problems += [(tag.start() + m.start(), f"dbt.datediff in {m.group(1)}s (no parentheses on Spark): use "
+                      "milliseconds_between") for m in FINE_DATEDIFF.finditer(tag.group(0))]
         for literal in JINJA_STRING.finditer(tag.group(0)):
             content = literal.group(1) if literal.group(1) is not None else literal.group(2)
             problems += _sql_problems(content, tag.start() + literal.start() + 1)

@@ -37,6 +37,8 @@ MACROS = """{% macro joined(value) -%}
 {% macro default__joined(value) -%} string_agg({{ value }}, ',') {%- endmacro %}
 {% macro spark__joined(value) -%} array_join(collect_list({{ value }}), ',') {%- endmacro %}
 {% macro undispatched(value) -%} strftime({{ value }}, '%Y') {%- endmacro %}
+{% macro hours(a, b) -%} {{ dbt.datediff(a, b, 'millisecond') }} / 3600000.0 {%- endmacro %}
+{% macro default__ms(a, b) -%} ({{ dbt.datediff(a, b, 'millisecond') }}) {%- endmacro %}
 """
 CONTRACT = """version: 2
 models:
@@ -80,6 +82,8 @@ def test_the_check_finds_duckdb_only_functions_quoted_identifiers_casts_and_type
     assert has("quoted.sql", 3, 'double-quoted identifier "Status"')
     assert has("quoted.sql", 3, ":: cast")
     assert has("joined.sql", 6, "DuckDB-only strftime()")  # a macro that is not a dispatched implementation
+    assert has("joined.sql", 7, "dbt.datediff in milliseconds")
+    assert not any(n == "joined.sql" and at == 8 for n, at, _ in found)
     assert [f for f in found if f[0] == "portable.sql"] == []
     assert not any(n == "joined.sql" and "string_agg" in problem for n, _, problem in found)
     assert sorted(problem.split(":")[0] for n, _, problem in found if n == "_models.yml") == [

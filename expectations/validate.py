@@ -2,8 +2,7 @@
 
 GX takes 3.5-4.5 s to import (once per process); building the context is ~20 ms. The context, its pandas
 datasource and one dataframe asset per suite are built once per process and reused: they hold no data, the frame
-is handed over per validation. Measured: 20-170 ms per raw suite on the demo's tables (10 to 6,000 rows),
-about 0.2-0.3 s per mart suite on 2,000-3,000 rows.
+is handed over per validation. Measured: 20-170 ms per raw suite on the demo's tables (10 to 6,000 rows).
 """
 
 from collections.abc import Iterable
@@ -20,8 +19,8 @@ from great_expectations.expectations.metadata_types import FailureSeverity
 from expectations.results import ERROR, WARN, FailedExpectation, SuiteResult
 
 __all__ = [
-    "ERROR", "SAMPLE_SIZE", "WARN", "FailedExpectation", "SuiteResult", "columns_read", "has_errors", "split_suite",
-    "validate", "validate_chunks", "validate_table",
+    "ERROR", "SAMPLE_SIZE", "WARN", "FailedExpectation", "SuiteResult", "columns_read", "has_errors", "validate",
+    "validate_chunks",
 ]
 
 SAMPLE_SIZE = 5
@@ -111,41 +110,3 @@ def validate_chunks(
                 samples=(seen.samples + failure.samples)[:SAMPLE_SIZE],
             )
     return SuiteResult(suite=suite.name, rows=rows, failures=tuple(failures.values()))
-
-
-# Expectations that judge the table as a whole: they need every row (of the columns they read).
-_WHOLE_TABLE = ("expect_table_", "expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique")
-
-
-def _is_whole_table(expectation) -> bool:
-    return expectation.expectation_type.startswith(_WHOLE_TABLE)
-
-
-def split_suite(suite: gx.ExpectationSuite) -> tuple[gx.ExpectationSuite, gx.ExpectationSuite]:
-    """(the expectations on the whole table, those judging each row on its own), as two suites of one name."""
-    whole = [e for e in suite.expectations if _is_whole_table(e)]
-    rows = [e for e in suite.expectations if not _is_whole_table(e)]
-    return (gx.ExpectationSuite(name=suite.name, expectations=whole),
-            gx.ExpectationSuite(name=suite.name, expectations=rows))
-
-
-def validate_table(
-    con, relation: str, suite: gx.ExpectationSuite, parameters: dict[str, Any] | None, sample_rows: int
-) -> tuple[SuiteResult, int]:
-    """The suite on a table in DuckDB without pulling the whole of a big table into pandas: the whole-table
-    expectations see every row of only the columns they read, the row expectations a seeded sample of at most
-    `sample_rows` rows (all of a smaller table). Returns the result (rows = the table's rows) and the rows the
-    row expectations saw."""
-    whole, per_row = split_suite(suite)
-    total = con.execute(f"select count(*) from {relation}").fetchone()[0]
-    results = []
-    if whole.expectations:
-        columns = ", ".join(f'"{c}"' for c in columns_read(whole)) or "1 as rows"
-        results.append(validate(con.execute(f"select {columns} from {relation}").df(), whole, parameters))
-    sampled = min(total, sample_rows)
-    if per_row.expectations:
-        columns = ", ".join(f'"{c}"' for c in columns_read(per_row))
-        sample = f"using sample reservoir({sample_rows} rows) repeatable (7)" if total > sample_rows else ""
-        results.append(validate(con.execute(f"select {columns} from {relation} {sample}").df(), per_row, parameters))
-    failures = tuple(f for r in results for f in r.failures)
-    return SuiteResult(suite=suite.name, rows=total, failures=failures), sampled

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from ingest import progress
 from ingest.records import not_utf8
 
 BLOCK = 1 << 20
@@ -53,6 +54,7 @@ def scan(path: Path, *, utf8: bool) -> FileScan:
     digest, size, newlines, head = hashlib.sha256(), 0, 0, b""
     check = _Utf8Check() if utf8 else None
     with open(path, "rb") as f:
+        total = os.fstat(f.fileno()).st_size
         while block := f.read(BLOCK):
             digest.update(block)
             newlines += block.count(b"\n")
@@ -60,6 +62,7 @@ def scan(path: Path, *, utf8: bool) -> FileScan:
                 check.feed(block, size)
             head += block[: 3 - len(head)]
             size += len(block)
+            progress.report(path, "hashing", size, total)
     if check:
         check.feed(b"", size, final=True)
     error = check.error if check else None

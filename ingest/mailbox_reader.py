@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingest import mailbox, mailbox_fast, mailbox_split
+from ingest import mailbox, mailbox_fast, mailbox_split, progress
 from ingest.files import FileScan
 from ingest.records import TABLES, Batch, Rejection, Staged
 from ingest.schema import MAILBOX_MESSAGES, MAILBOX_RECIPIENTS
@@ -56,6 +56,7 @@ class _Columns:
 class _MailboxStaged:
     """A mailbox read message by message when the loader asks for its batches."""
 
+    path: Path
     data: bytes | mmap.mmap
     load_time: datetime
     extra_columns: tuple[str, ...] = ()
@@ -64,8 +65,9 @@ class _MailboxStaged:
 
     def batches(self, con: duckdb.DuckDBPyConnection) -> Iterator[Batch]:
         tables = {t: _Columns(t) for t in (MAILBOX_MESSAGES.name, MAILBOX_RECIPIENTS.name)}
-        for number, raw in enumerate(mailbox_split.split_messages(self.data), start=1):
+        for number, (raw, read) in enumerate(mailbox_split.split_messages_read(self.data), start=1):
             self.rows_total = number
+            progress.report(self.path, "parsing", read, len(self.data))
             item = mailbox_fast.message_item(raw, number, self.load_time) or mailbox.message_item(
                 raw, number, self.load_time
             )
@@ -77,6 +79,7 @@ class _MailboxStaged:
             if number % BATCH_MESSAGES == 0:
                 for columns in tables.values():
                     yield from columns.flush(con)
+        progress.report(self.path, "parsing", len(self.data), len(self.data))
         for columns in tables.values():
             yield from columns.flush(con)
 
@@ -84,4 +87,4 @@ class _MailboxStaged:
 @contextmanager
 def read(con: duckdb.DuckDBPyConnection, path: Path, scan: FileScan, load_time: datetime) -> Iterator[Staged]:
     with _mapped(path) as data:
-        yield _MailboxStaged(data if mailbox_split.has_messages(data) else b"", load_time)
+        yield _MailboxStaged(path, data if mailbox_split.has_messages(data) else b"", load_time)

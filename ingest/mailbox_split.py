@@ -62,6 +62,12 @@ def _split_at(data: bytes | mmap.mmap, at: int) -> tuple[int, int] | None:
 def split_messages(data: bytes | mmap.mmap) -> Iterator[bytes]:
     """The file's messages as delivered (still quoted), without their separator lines and the blank line before
     the next one; `data` may be a memory map of the file, so only the current message is ever copied."""
+    for message, _ in split_messages_read(data):
+        yield message
+
+
+def split_messages_read(data: bytes | mmap.mmap) -> Iterator[tuple[bytes, int]]:
+    """Each message with how many bytes of the file were read once it was split off (for a progress report)."""
     end_of_line = data.find(b"\n")
     if data[:5] != b"From " or end_of_line < 0:
         return
@@ -69,9 +75,9 @@ def split_messages(data: bytes | mmap.mmap) -> Iterator[bytes]:
     for candidate in _CANDIDATE.finditer(data, start):
         split = _split_at(data, candidate.start())
         if split is not None:
-            yield data[start : split[0]].removesuffix(b"\n")
+            yield data[start : split[0]].removesuffix(b"\n"), split[1]
             start = split[1]
-    yield data[start:].removesuffix(b"\n")
+    yield data[start:].removesuffix(b"\n"), len(data)
 
 
 def opens_with_separator(raw: bytes) -> bool:

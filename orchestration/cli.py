@@ -144,9 +144,9 @@ def _dashboard(args: argparse.Namespace) -> int:
 
 
 def _docs(args: argparse.Namespace) -> int:
-    from orchestration.lib import data_dictionary
     from orchestration.lib.dbt_project import ensure_manifest
-    from orchestration.lib.publish import mart_docs
+    from orchestration.serving import data_dictionary
+    from orchestration.serving.publish import mart_docs
 
     out = Path(args.out) if args.out else data_dictionary.DICTIONARY_PATH
     path = data_dictionary.write(mart_docs(ensure_manifest()), out)
@@ -155,7 +155,7 @@ def _docs(args: argparse.Namespace) -> int:
 
 
 def _measures(args: argparse.Namespace) -> int:
-    from orchestration.lib.monitoring_report import MonitoringNotPublished, latest_measures
+    from orchestration.serving.monitoring_report import MonitoringNotPublished, latest_measures
 
     serving = Path(args.serving_db) if args.serving_db else settings.serving_db_path()
     try:

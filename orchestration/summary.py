@@ -1,13 +1,19 @@
 """The short report `radar run` prints: coverage, neglected leads, data-quality checks, alerts, file outcomes."""
 
+from __future__ import annotations
+
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import dagster as dg
 import duckdb
 
+if TYPE_CHECKING:  # only the check evaluations' type: `radar measures` reads this module without Dagster
+    import dagster as dg
+
 OLDEST_NEGLECTED = 10
+NEGLECTED_STATES = ("never_touched", "stale")  # the states of a neglected lead (METRICS.md)
 MAX_REPS = 40  # a bigger floor lists its reps with the lowest coverage
 
 
@@ -54,11 +60,8 @@ def _coverage(con: duckdb.DuckDBPyConnection) -> str:
 
 def _neglected(con: duckdb.DuckDBPyConnection) -> str:
     states = con.execute(
-        """
-        select follow_up_state, count(*) from marts.lead_aging
-        where is_neglected group by 1 order by 1
-        """
-    ).fetchall()
+        "select never_touched_leads, stale_leads from marts.lead_state_counts where scope_type = 'company'"
+    ).fetchone() or (0, 0)
     oldest = con.execute(
         f"""
         select lead_id, owner_name, age_days, follow_up_state, touches, days_since_last_touch
@@ -66,7 +69,7 @@ def _neglected(con: duckdb.DuckDBPyConnection) -> str:
         order by age_days desc, lead_id limit {OLDEST_NEGLECTED}
         """
     ).fetchall()
-    counts = ", ".join(f"{state}: {n}" for state, n in states) or "none"
+    counts = ", ".join(f"{state}: {n}" for state, n in zip(NEGLECTED_STATES, states, strict=True) if n) or "none"
     listing = table(["lead", "owner", "age (days)", "state", "touches", "days since touch"], oldest)
     return f"Neglected leads by state: {counts}\nOldest neglected leads:\n{listing}"
 

@@ -25,3 +25,8 @@
     {%- endif -%}
     select 1
 {%- endmacro %}
+
+{#- The Monday starting the last complete ISO week W (W + 7 days <= T). -#}
+{% macro last_complete_week() -%}
+    {{ iso_week_start(dbt.dateadd('day', -7, 'cast(' ~ as_of() ~ ' as date)')) }}
+{%- endmacro %}

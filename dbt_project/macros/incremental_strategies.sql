@@ -24,3 +24,13 @@
     insert into {{ arg_dict['target_relation'] }} ({{ columns }})
     select {{ columns }} from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
+
+{#- Every cohort week that cohort_rebuilt() selects is replaced, for all owners (a cohort none of whose leads
+    exists any more loses its rows). -#}
+{% macro get_incremental_replace_cohorts_sql(arg_dict) -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ arg_dict['target_relation'] }}
+    where {{ cohort_rebuilt(arg_dict['unique_key']) }};
+    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
+    select {{ columns }} from {{ arg_dict['temp_relation'] }}
+{%- endmacro %}

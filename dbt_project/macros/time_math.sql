@@ -57,3 +57,14 @@
     {{ first_day }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- The smallest whole number of days N with start_at + N days >= end_at: the first age (in days) a lead created
+    at start_at is observed at or after end_at. -#}
+{% macro ceil_days(start_at, end_at) -%}
+    cast(ceil({{ milliseconds_between(start_at, end_at) }} / 86400000.0) as integer)
+{%- endmacro %}
+
+{#- The Monday (UTC) starting the ISO week of a timestamp or date, as a date. -#}
+{% macro iso_week_start(timestamp_at) -%}
+    cast({{ dbt.date_trunc('week', timestamp_at) }} as date)
+{%- endmacro %}

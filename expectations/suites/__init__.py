@@ -1,4 +1,5 @@
-"""One suite per checked table: the raw tables (on the rows of one load) and the headline marts.
+"""One suite per raw table, validated on the rows of one load (where blocking per file matters). The marts'
+invariants are dbt tests (dbt_project/models/marts/_marts__models.yml), not suites.
 
 Each suite module imports Great Expectations, so they are imported when a suite is built, not here: loading the
 Dagster definitions needs only the names and which raw suites block (a test keeps BLOCKING true to the suites).
@@ -9,7 +10,7 @@ from importlib import import_module
 
 from expectations.suites.parameters import raw_parameters
 
-__all__ = ["BLOCKING", "MART_SUITES", "RAW_SUITES", "raw_parameters"]
+__all__ = ["BLOCKING", "RAW_SUITES", "raw_parameters"]
 
 # Raw table -> whether its suite has error expectations (its check then blocks the models downstream).
 BLOCKING: dict[str, bool] = {
@@ -21,13 +22,11 @@ BLOCKING: dict[str, bool] = {
     "mailbox_recipients": False,
     "sendgrid_events": False,
 }
-_MARTS = ("lead_aging", "follow_up_coverage_daily")
 
 
 def _builder(name: str) -> Callable:
     return lambda: import_module(f"expectations.suites.{name}").build_suite()
 
 
-# Table name -> build_suite, for the raw tables (raw.<name>) and the marts (marts.<name>).
+# Table name -> build_suite, for the raw tables (raw.<name>).
 RAW_SUITES: dict[str, Callable] = {name: _builder(name) for name in BLOCKING}
-MART_SUITES: dict[str, Callable] = {name: _builder(name) for name in _MARTS}

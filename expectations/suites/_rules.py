@@ -6,8 +6,7 @@ in a file, ids eaten by a spreadsheet) or a timestamp after the load time (a tim
 the exporting system writes that places a lead, touch or status change in time. Those checks block the models
 downstream. What the sender controls never blocks: a field written by an outsider (every mail header, free text)
 gets WARN at most, and the loader rejects its impossible values row by row. WARN (GX `warning`) for everything
-else: problems that lose detail for a row (a malformed or missing email, an unknown event type), and every check
-on the marts, which are already built when they run.
+else: problems that lose detail for a row (a malformed or missing email, an unknown event type).
 """
 
 import great_expectations.expectations as gxe
@@ -61,10 +60,6 @@ def not_null(column: str, severity: FailureSeverity) -> gxe.Expectation:
 
 def not_future(column: str, severity: FailureSeverity = ERROR) -> gxe.Expectation:
     return gxe.ExpectColumnValuesToBeBetween(column=column, max_value={"$PARAMETER": NOT_AFTER}, severity=severity)
-
-
-def non_negative(column: str) -> gxe.Expectation:
-    return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, severity=WARN)
 
 
 def one_of(column: str, values: tuple[str, ...], severity: FailureSeverity = WARN) -> gxe.Expectation:

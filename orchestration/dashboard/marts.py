@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.dashboard.tables import Column, Table
-from orchestration.lib.publish import connect_serving
+from orchestration.serving.publish import connect_serving
 
 # The follow-up states that make a lead neglected (METRICS.md: is_neglected).
 NEGLECTED_STATES = ("never_touched", "stale")
@@ -161,8 +161,8 @@ def bucket_labels(edges: str) -> list[str]:
 def reps(con: duckdb.DuckDBPyConnection) -> list[Rep]:
     """Every rep who owns a lead, with their team and number of neglected leads, by name."""
     rows = con.execute(
-        "select owner_id, coalesce(any_value(owner_name), owner_id), coalesce(any_value(team), ?), "
-        "count(*) filter (where is_neglected) from marts.lead_aging group by owner_id order by 2, 1",
+        "select scope, scope_label, coalesce(team, ?), neglected_leads from marts.lead_state_counts "
+        "where scope_type = 'rep' order by 2, 1",
         [NO_TEAM],
     ).fetchall()
     return [Rep(*row) for row in rows]

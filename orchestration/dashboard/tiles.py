@@ -6,8 +6,6 @@ from datetime import date, datetime, timedelta
 
 import duckdb
 
-from orchestration.dashboard.marts import IN_TEAM, NO_TEAM
-
 
 @dataclass(frozen=True)
 class Tiles:
@@ -40,10 +38,9 @@ def read_tiles(con: duckdb.DuckDBPyConnection, team: str | None = None) -> Tiles
         [day[1], scope_type, scope],
     ).fetchone() or (0, 0, None, None, None, None)
     neglected, open_leads = con.execute(
-        "select count(*) filter (where is_neglected), count(*) filter (where is_open) from marts.lead_aging "
-        f"where {IN_TEAM}",
-        {"team": team, "no_team": NO_TEAM},
-    ).fetchone()
+        "select neglected_leads, open_leads from marts.lead_state_counts where scope_type = ? and scope = ?",
+        [scope_type, scope],
+    ).fetchone() or (0, 0)
     covered, due, coverage, coverage_change, neglected_change, open_change = rollup
     return Tiles(
         team or "Company", *day, covered, due, coverage, coverage_change, neglected, neglected_change, open_leads,

@@ -8,7 +8,7 @@ In one invocation, on the same generated files (ingest/demo/bulk: the base landi
 - `radar run` on the base (the full run), after the extra day's files were added (incremental), then with no
   new files at the same as-of time and an hour later;
 each with wall time and the peak resident memory of its process tree; the pipeline's runs also with seconds per
-stage from the Dagster run (ingest per source, raw checks, dbt build, mart checks, measures, publish; the rest is
+stage from the Dagster run (ingest per source, raw checks, source freshness, dbt build, measures, publish; the rest is
 start-up and orchestration). The pipeline's marts are compared with the floor's, cell for cell, after the full and
 the incremental run. Ratios pipeline/floor and pipeline/pandas are printed, and every figure is written as JSON.
 """

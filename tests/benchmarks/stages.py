@@ -9,7 +9,7 @@ STAGES = {  # step key prefix -> stage
     "mailbox_files": "ingest mailbox",
     "sendgrid_files": "ingest sendgrid",
     "follow_up_radar_dbt": "dbt build",
-    "marts__": "mart checks",
+    "dbt_source_freshness": "source freshness",
     "monitoring_evaluation": "measures",
     "serving__published_marts": "publish",
 }

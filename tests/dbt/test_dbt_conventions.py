@@ -9,7 +9,7 @@ import pytest
 
 from ingest.loader import connect
 from orchestration.lib.dbt_project import DBT_EXECUTABLE, ensure_manifest
-from orchestration.lib.publish import MARTS
+from orchestration.serving.publish import MARTS
 from orchestration.settings import DBT_PROJECT_DIR
 from tests.conftest import query
 

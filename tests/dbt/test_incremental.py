@@ -17,8 +17,15 @@ from tests.conftest import HANDMADE_AS_OF, HANDMADE_LANDING, query
 
 pytestmark = pytest.mark.slow
 
-MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily")
-INTERMEDIATE = ("int_touches_unioned", "int_responses_unioned", "int_lead_status_spells")
+MARTS = (
+    "lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "lead_segment_profile",
+    "lead_activity_buckets", "follow_up_depth_outcomes", "response_by_attempt", "call_list", "shiny_object_curve",
+    "attention_by_age_weekly",
+)
+INTERMEDIATE = (
+    "int_touches_unioned", "int_responses_unioned", "int_lead_status_spells", "int_lead_outcomes",
+    "int_outbound_emails_credited",
+)
 
 
 def _load(landing: Path, warehouse: Path) -> None:
@@ -160,4 +167,36 @@ def test_a_forgotten_file_leaves_the_marts_at_the_next_build(tmp_path, monkeypat
     (landing / "salesforce" / "Task_2024-03-14.csv").unlink()
     assert plan.full_refresh, plan.reason
     _build(warehouse, as_of, monkeypatch, "--full-refresh")
+    assert _snapshot(warehouse) == _full(tmp_path, landing, as_of, monkeypatch)
+
+
+def test_a_late_call_on_an_old_lead_rebuilds_only_its_cohort_of_the_shiny_curve(tmp_path, monkeypatch):
+    """Months later every hand-made cohort is past the horizon, so a build replaces only the cohorts of the leads
+    whose spells changed: a call on the oldest never-touched lead, 3 days 2 hours after its creation, makes it
+    worked (not neglected) at ages 4 to 10 of its cohort, and changes no other row."""
+    as_of = datetime(2024, 7, 1, 12)
+    landing, warehouse = tmp_path / "landing", tmp_path / "incremental.duckdb"
+    shutil.copytree(HANDMADE_LANDING, landing)
+    _load(landing, warehouse)
+    _build(warehouse, as_of, monkeypatch)
+    curve = "select * from marts.shiny_object_curve"
+    before = {(r["cohort_week"], r["age_days"], r["owner_id"]): r for r in query(warehouse, curve)}
+    lead = query(warehouse, "select lead_id, owner_id, created_at from marts.lead_aging "
+                 "where follow_up_state = 'never_touched' order by created_at limit 1")[0]
+    called_at = lead["created_at"] + timedelta(days=3, hours=2)
+    (landing / "salesforce" / "Task_late.csv").write_text(
+        LATE_CALL.format(lead=lead["lead_id"], owner=lead["owner_id"], at=f"{called_at:%Y-%m-%dT%H:%M:%S}.000Z")
+    )
+    _load(landing, warehouse)
+    _build(warehouse, as_of, monkeypatch)
+
+    after = {(r["cohort_week"], r["age_days"], r["owner_id"]): r for r in query(warehouse, curve)}
+    cohort = lead["created_at"].date() - timedelta(days=lead["created_at"].weekday())
+    changed = {(cohort, age, lead["owner_id"]) for age in range(4, 11)}
+    assert set(after) == set(before)
+    assert {key for key in before if before[key] != after[key]} == changed
+    for key in changed:
+        assert (after[key]["worked_leads"], after[key]["neglected_leads"]) == (
+            before[key]["worked_leads"] + 1, before[key]["neglected_leads"] - 1
+        )
     assert _snapshot(warehouse) == _full(tmp_path, landing, as_of, monkeypatch)

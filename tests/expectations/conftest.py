@@ -1,4 +1,4 @@
-"""Clean tables for the suites: the hand-made landing set loaded by the real loader, and the hand-computed marts."""
+"""Clean tables for the suites: the hand-made landing set loaded by the real loader."""
 
 from datetime import datetime
 from pathlib import Path
@@ -10,12 +10,10 @@ from expectations.suites import raw_parameters
 from ingest.loader import connect, load_source
 from ingest.schema import RAW_TABLES
 from tests.conftest import HANDMADE_LANDING
-from tests.orchestration.expected_marts import FOLLOW_UP_COVERAGE_DAILY, LEAD_AGING
 
 # The hand-made files were delivered by 2024-03-14 (the last LeadHistory change is 03-14 10:00).
 LOAD_TIME = datetime(2024, 3, 15)
 RAW_PARAMETERS = raw_parameters(LOAD_TIME)
-MART_PARAMETERS = {"lead_aging": {"expected_rows": len(LEAD_AGING)}, "follow_up_coverage_daily": {}}
 # The one event of the hand-made set that is not clean on purpose: an event type SendGrid added later
 # (group_resubscribe), which carries no smtp-id either.
 UNKNOWN_EVENT = "evt-006"
@@ -35,15 +33,13 @@ def handmade_raw(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataF
 
 @pytest.fixture(scope="session")
 def clean_tables(handmade_raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Every checked table in a state that passes its suite."""
+    """Every raw table in a state that passes its suite."""
     events = handmade_raw["sendgrid_events"]
     return {
         **handmade_raw,
         "sendgrid_events": events[events["sg_event_id"] != UNKNOWN_EVENT].reset_index(drop=True),
-        "lead_aging": pd.DataFrame(LEAD_AGING),
-        "follow_up_coverage_daily": pd.DataFrame(FOLLOW_UP_COVERAGE_DAILY),
     }
 
 
 def parameters_for(table: str) -> dict:
-    return MART_PARAMETERS.get(table, RAW_PARAMETERS)
+    return RAW_PARAMETERS

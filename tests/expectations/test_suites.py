@@ -6,11 +6,11 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from expectations.suites import BLOCKING, MART_SUITES, RAW_SUITES
+from expectations.suites import BLOCKING, RAW_SUITES
 from expectations.validate import ERROR, WARN, has_errors, validate
 from tests.expectations.conftest import LOAD_TIME, parameters_for
 
-SUITES = {**RAW_SUITES, **MART_SUITES}
+SUITES = RAW_SUITES
 AFTER_LOAD = datetime(2024, 3, 15, 0, 16)  # 16 minutes after the load: past the tolerance
 WITHIN_TOLERANCE = datetime(2024, 3, 15, 0, 14)
 REGEX = "expect_column_values_to_match_regex"
@@ -67,19 +67,6 @@ BROKEN = [
     ("sendgrid_events", _set("email", "l1@client"), {(REGEX, "email")}, WARN),
     ("sendgrid_events", _set("event_at", AFTER_LOAD), {(BETWEEN, "event_at")}, WARN),
     ("sendgrid_events", _set("smtp_id", None), {(NOT_NULL, "smtp_id")}, WARN),
-    ("lead_aging", _copy_key(["lead_id"]), {("expect_column_values_to_be_unique", "lead_id")}, WARN),
-    ("lead_aging", _set("lead_id", None), {(NOT_NULL, "lead_id")}, WARN),
-    ("lead_aging", lambda f: f.iloc[1:], {("expect_table_row_count_to_equal", None)}, WARN),
-    ("lead_aging", _set("follow_up_state", "zombie"), {(IN_SET, "follow_up_state")}, WARN),
-    ("lead_aging", _set("status_category", "lost"), {(IN_SET, "status_category")}, WARN),
-    ("lead_aging", _set("aging_bucket", "100d+"), {(IN_SET, "aging_bucket")}, WARN),
-    ("lead_aging", _set("touches", -1), {(BETWEEN, "touches")}, WARN),
-    ("follow_up_coverage_daily", _copy_key(["day", "owner_id"]),
-     {("expect_compound_columns_to_be_unique", "day, owner_id")}, WARN),
-    ("follow_up_coverage_daily", _set("follow_up_coverage", 1.5), {(BETWEEN, "follow_up_coverage")}, WARN),
-    ("follow_up_coverage_daily", _set("covered_leads", 99), {(PAIR, "due_leads, covered_leads")}, WARN),
-    ("follow_up_coverage_daily", _set("due_leads", 99), {(PAIR, "open_leads, due_leads")}, WARN),
-    ("follow_up_coverage_daily", _set("new_leads", -1), {(BETWEEN, "new_leads")}, WARN),
 ]
 
 

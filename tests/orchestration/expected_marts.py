@@ -128,3 +128,76 @@ FOLLOW_UP_COVERAGE_DAILY = [
     *_days(CARA, 6, 10, open_leads=1, due_leads=1, covered_leads=1),
     *_days(CARA, 11, 11, open_leads=1, exhausted_leads=1),
 ]
+
+
+def _queued(number: int, reason: str, priority: int, waiting_since: str, hours_waiting: float, rank: int) -> dict:
+    """A lead of LEAD_AGING on the call list, with its reason and wait."""
+    lead = next(row for row in LEAD_AGING if row["lead_id"] == f"00Q{number:012d}AAA")
+    return {
+        **{key: lead[key] for key in ("owner_id", "owner_name", "team", "lead_id", "lead_name", "company")},
+        "title": None,  # the fixture's exports have no Title column
+        "reason": reason,
+        "reason_priority": priority,
+        "waiting_since": datetime.fromisoformat(waiting_since),
+        "hours_waiting": hours_waiting,
+        **{key: lead[key] for key in ("age_days", "touches", "last_touch_at", "next_step_due_on")},
+        "rank_in_owner": rank,
+    }
+
+
+# The open leads that need action at T, per owner by reason, then the longest wait: L1's connect is its last
+# touch (answered), its earliest overdue step is due 03-10; L7 and L4 are stale since their last touch + 7 days;
+# L2 never touched since created + 24 h; L5 exhausted by its 8th call. L3 (new) and L11 (active until 03-18) need
+# nothing; L6 and L10 are closed.
+CALL_LIST = [
+    _queued(1, "next_step_overdue", 3, "2024-03-10 00:00", 60.0, 1),
+    _queued(7, "stale", 5, "2024-03-12 00:30", 11.5, 2),
+    _queued(2, "sla_breached", 2, "2024-03-03 08:00", 220.0, 1),
+    _queued(4, "stale", 5, "2024-03-11 12:00", 24.0, 2),
+    _queued(5, "awaiting_disposition", 6, "2024-03-04 15:00", 189.0, 1),
+]
+
+
+def _curve(age: int, *, new: int = 0, worked: int = 0, neglected: int = 0) -> dict:
+    """A row of Ben's cohort of 2024-02-26 on the shiny-object curve (no lead of it is exhausted or closed)."""
+    return {
+        "cohort_week": date(2024, 2, 26), "age_days": age, "owner_id": BEN[0], "cohort_leads": 2,
+        "new_leads": new, "worked_leads": worked, "neglected_leads": neglected, "exhausted_leads": 0,
+        "closed_leads": 0, "worked_share": worked / 2, "worked_share_of_cohort": worked / 2,
+    }
+
+
+# Ben's cohort of 2024-02-26: L2 (created 03-02 08:00) is new at age 0 and never touched after; L4 (created 03-03
+# 12:00) is new at age 0, active from its message at exactly age 1 until 03-11 12:00, its age 8, then stale. Every
+# lead of the cohort is 8 days old at T (03-04 00:00 + 8 days <= T), so ages 0 to 8.
+SHINY_OBJECT_CURVE_BEN = [
+    _curve(0, new=2),
+    *(_curve(age, worked=1, neglected=1) for age in range(1, 8)),
+    _curve(8, neglected=2),
+]
+
+BUCKETS = ("0-7d", "8-14d", "15-30d", "31-60d", "61-90d", "90d+")
+
+
+def _attention(week: date, touches: dict, open_days: dict) -> list[dict]:
+    """Ben's rows of one week: touches and open lead-days (of the 7 snapshots) by bucket, the others 0."""
+    all_touches, all_days = sum(touches.values()), sum(open_days.values())
+    rows = []
+    for bucket in BUCKETS:
+        touch_share = touches.get(bucket, 0) / all_touches if all_touches else None
+        open_share = open_days.get(bucket, 0) / all_days
+        rows.append({
+            "week_start": week, "owner_id": BEN[0], "aging_bucket": bucket, "touches": touches.get(bucket, 0),
+            "avg_open_leads": open_days.get(bucket, 0) / 7, "touch_share": touch_share, "open_share": open_share,
+            "attention_index": touch_share / open_share if touch_share is not None and open_share else None,
+        })
+    return rows
+
+
+# Ben in the two complete weeks. Week of 02-26: L2 open at the snapshots after 03-02 and 03-03, L4 after 03-03,
+# all 0-7d; no touch. Week of 03-04: L4's message 03-04 12:00 at age 1; L2 is 0-7d at six snapshots and 8 days
+# old at 03-11 00:00, L4 0-7d at all seven (7 days 12 hours at 03-11 00:00).
+ATTENTION_BY_AGE_WEEKLY_BEN = [
+    *_attention(date(2024, 2, 26), {}, {"0-7d": 3}),
+    *_attention(date(2024, 3, 4), {"0-7d": 1}, {"0-7d": 13, "8-14d": 1}),
+]

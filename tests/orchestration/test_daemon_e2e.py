@@ -10,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.lib.publish import PUBLISHED_RECORD
+from orchestration.serving.publish import PUBLISHED_RECORD
 from tests.benchmarks.landing_to_alert import demo_files, deployment, firing
 
 pytestmark = pytest.mark.slow
@@ -48,8 +48,9 @@ def test_a_batch_is_one_run_that_checks_publishes_and_alerts_once(deployed):
     assert (run.job_name, run.status) == ("radar_job", dg.DagsterRunStatus.SUCCESS)
     assert run.tags.get("dagster/sensor_name") == "landing_sensor"
     checks = _checks_of(deployed.instance, run.run_id)
-    assert {"marts/lead_aging:gx_expectations", "marts/follow_up_coverage_daily:gx_expectations",
-            "marts/lead_aging:unique_lead_aging_lead_id", "raw/salesforce_leads:gx_expectations"} <= checks
+    assert {"marts/lead_aging:lead_aging_one_row_per_existing_lead", "marts/follow_up_coverage_daily:"
+            "coverage_counts_are_consistent", "marts/lead_aging:unique_lead_aging_lead_id",
+            "raw/salesforce_leads:gx_expectations", "raw/salesforce_leads:dbt_source_freshness"} <= checks
     assert _published(deployed.root / "serving")["build_number"] == 1
     keys = [body["dedup_key"] for body in firing(deployed.webhook)]
     assert keys and len(keys) == len(set(keys)), "each incident fires once"

@@ -51,6 +51,15 @@ def _checked(result):
     return {(e.asset_key.to_user_string(), e.check_name) for e in result.get_asset_check_evaluations()}
 
 
+FRESHNESS_CHECKED = {"raw/salesforce_leads", "raw/salesforce_tasks", "raw/salesforce_lead_history",
+                     "raw/mailbox_messages", "raw/sendgrid_events"}  # fmt: skip
+
+
+def _freshness(result):
+    """The raw tables whose dbt source freshness the run checked."""
+    return {key for key, name in _checked(result) if name == "dbt_source_freshness"}
+
+
 class _Clock:
     """A clock that moves on an hour each time it is read: a run that straddles midnight, and then some."""
 
@@ -78,8 +87,10 @@ def test_each_batch_is_one_run_of_the_whole_path_at_one_as_of(tmp_path, monkeypa
     assert first.success
     assert "raw/mailbox_messages" in _materialized(first), "a source without files yet still gets its raw tables"
     assert {"marts/lead_aging", "monitoring/alerts", "serving/published_marts"} <= _materialized(first)
-    assert {("marts/lead_aging", "gx_expectations"), ("marts/follow_up_coverage_daily", "gx_expectations"),
+    assert {("marts/lead_aging", "lead_aging_one_row_per_existing_lead"),
+            ("marts/follow_up_coverage_daily", "coverage_counts_are_consistent"),
             ("marts/lead_aging", "unique_lead_aging_lead_id")} <= _checked(first), "the marts' checks ran"
+    assert _freshness(first) == FRESHNESS_CHECKED
     # The as-of was fixed when the sensor asked for the run; every step read it, however late the clock ran.
     assert query(warehouse, "select as_of from marts.metric_parameters") == [{"as_of": BEFORE_MIDNIGHT}]
     assert query(warehouse, "select distinct as_of from monitoring.measure_history") == [{"as_of": BEFORE_MIDNIGHT}]
@@ -94,6 +105,8 @@ def test_each_batch_is_one_run_of_the_whole_path_at_one_as_of(tmp_path, monkeypa
     raw = {k for k in _materialized(second) if k.startswith("raw/")}
     assert raw == {"raw/sendgrid_events", "raw/mailbox_messages", "raw/mailbox_recipients"}
     assert {"marts/lead_aging", "serving/published_marts"} <= _materialized(second)
+    # Dagster adds the checks of the raw tables the run selects: the freshness of this batch's sources only.
+    assert _freshness(second) == {"raw/sendgrid_events", "raw/mailbox_messages"}
     assert len(query(warehouse, "select * from raw._files")) == len(everything)
     staged = query(warehouse, "select count(*) as n from staging.stg_mailbox__messages")
     assert staged[0]["n"] > 0, "the late mailbox exports reached the models in the same run"
@@ -117,5 +130,10 @@ def test_the_daily_schedule_rebuilds_and_checks_the_marts_as_of_midnight(radar_e
     assert query(radar_env.warehouse, "select as_of from marts.metric_parameters") == [
         {"as_of": datetime(2024, 3, 13)}
     ]
-    assert ("marts/lead_aging", "gx_expectations") in _checked(result)
+    assert ("marts/lead_aging", "lead_aging_one_row_per_existing_lead") in _checked(result)
     assert "serving/published_marts" in _materialized(result)
+    # No file starts the daily rebuild, so it asks whether the exports stopped: every source, as of midnight.
+    assert _freshness(result) == FRESHNESS_CHECKED
+    leads = next(e for e in result.get_asset_check_evaluations()
+                 if e.check_name == "dbt_source_freshness" and e.asset_key.path[-1] == "salesforce_leads")
+    assert (leads.passed, leads.metadata["judged_at"].value) == (True, "2024-03-13T00:00:00+00:00")

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 
 import orchestration.defs.dbt.assets as dbt_assets
 from orchestration import cli
-from orchestration.lib import publish
+from orchestration.serving import publish
 
 def die():
     os.kill(os.getpid(), signal.SIGKILL)

@@ -25,6 +25,7 @@ connects as (
     select
         touch_id as response_id,
         lead_id,
+        cast(null as {{ dbt.type_string() }}) as message_id,
         'connect' as response_type,
         touched_at as responded_at
     from {{ ref('int_touches_unioned') }}
@@ -38,6 +39,7 @@ replies as (
     select
         'message:' || messages.message_id || ':' || leads.lead_id as response_id,
         leads.lead_id,
+        messages.message_id,
         'reply' as response_type,
         messages.sent_at as responded_at
     from {{ ref('stg_mailbox__messages') }} as messages
@@ -65,6 +67,7 @@ final as (
         -- ids
         response_id,
         lead_id,
+        message_id,
 
         -- response
         response_type,

@@ -51,8 +51,10 @@ calls as (
         completed_tasks.lead_id,
         completed_tasks.rep_id,
         completed_tasks.touched_at,
+        cast(null as {{ dbt.type_string() }}) as message_id,
         'call' as channel,
         coalesce(dispositions.is_connected, false) as is_connect,
+        dispositions.call_disposition is not null as has_outcome,
         false as is_bounced
     from completed_tasks
     left join {{ ref('call_disposition_mapping') }} as dispositions
@@ -76,8 +78,10 @@ messages as (
         leads.lead_id,
         reps.user_id as rep_id,
         messages.sent_at as touched_at,
+        messages.message_id,
         'email' as channel,
         false as is_connect,
+        false as has_outcome,
         bounces.message_id is not null as is_bounced
     from {{ ref('stg_mailbox__messages') }} as messages
     inner join reps on messages.from_email = reps.email
@@ -98,8 +102,10 @@ email_tasks as (
         completed_tasks.lead_id,
         completed_tasks.rep_id,
         completed_tasks.touched_at,
+        cast(null as {{ dbt.type_string() }}) as message_id,
         'email' as channel,
         false as is_connect,
+        false as has_outcome,
         false as is_bounced
     from completed_tasks
     where completed_tasks.task_subtype in ('email', 'listemail')
@@ -133,10 +139,12 @@ final as (
         touch_id,
         lead_id,
         rep_id,
+        message_id,
 
         -- touch
         channel,
         is_connect,
+        has_outcome,
         is_bounced,
 
         -- timestamps

@@ -48,11 +48,7 @@ next_steps as (
         lead_id,
         min(case when due_on >= cast({{ as_of() }} as date) then due_on end) as next_step_due_on,
         sum(case when due_on < cast({{ as_of() }} as date) then 1 else 0 end) as overdue_next_steps
-    from {{ ref('stg_salesforce__tasks') }}
-    where not is_deleted
-        and created_at <= {{ as_of() }}
-        and due_on is not null
-        and (not is_completed or coalesce(completed_at, created_at) > {{ as_of() }})
+    from ({{ next_steps_at_as_of() }}) as open_tasks
     group by 1
 
 ),

@@ -13,12 +13,13 @@ from graphlib import TopologicalSorter
 import dagster as dg
 from dagster_dbt import DagsterDbtCliRuntimeError, DbtCliResource, dbt_assets
 
-from orchestration.lib import dbt_builds, dbt_output, publish
+from orchestration.lib import dbt_builds, dbt_output
 from orchestration.lib.dbt_project import DBT_PROJECT, build_environment, ensure_manifest, run_folder
 from orchestration.lib.radar_settings import RadarSettings
 from orchestration.lib.table_metadata import with_table_metadata
 from orchestration.lib.translator import RadarDbtTranslator
 from orchestration.lib.warehouse import WAREHOUSE_POOL, Warehouse, retry_if_locked
+from orchestration.serving import publish
 
 
 @dbt_assets(

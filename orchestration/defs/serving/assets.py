@@ -6,10 +6,10 @@ import duckdb
 from orchestration.alerting import store
 from orchestration.defs.alerts.assets import ALERTS
 from orchestration.defs.jobs import SERVING_GROUP
-from orchestration.lib import publish
 from orchestration.lib.dbt_project import ensure_manifest
 from orchestration.lib.radar_settings import RadarSettings
 from orchestration.lib.warehouse import WAREHOUSE_POOL, Warehouse, retry_if_locked
+from orchestration.serving import publish
 
 
 @dg.asset(
@@ -26,8 +26,8 @@ def published_marts(
     """The marts for BI tools, which never open the warehouse: a serving DuckDB file (RADAR_SERVING_DB, schema
     marts, with dbt's descriptions as table and column comments, and schema monitoring with the measure history
     and the alerts) and one Parquet file per table (RADAR_SERVING_DIR, the descriptions in its key-value
-    metadata), written as a new version of the set and switched to at once (lib/publish.py). Times are UTC-aware
-    and the contracts' NOT NULL and keys hold (lib/serving_tables.py).
+    metadata), written as a new version of the set and switched to at once (serving/publish.py). Times are UTC-aware
+    and the contracts' NOT NULL and keys hold (serving/serving_tables.py).
     """
     docs = publish.mart_docs(ensure_manifest()) + _monitoring_docs()
     try:

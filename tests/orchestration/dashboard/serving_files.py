@@ -48,6 +48,21 @@ LEADS = [
     ("L6", "Fay Fox", "Foxtrot", "Web", "r3", "Cy", "West", False, 12, "8-14d", "closed"),
     ("L7", "Gus Gray", "Golf", "Partner", "r3", "Cy", "West", True, 1, "0-7d", "new"),
 ]
+# marts.lead_state_counts of the leads, shaped as dbt's: one row per scope with its open and neglected leads.
+LEAD_STATE_COUNTS = """
+create table marts.lead_state_counts as
+select
+    case when grouping(team) = 1 then 'company' when grouping(owner_id) = 1 then 'team' else 'rep' end as scope_type,
+    case when grouping(team) = 1 then 'company' when grouping(owner_id) = 1 then coalesce(team, '(no team)')
+        else owner_id end as scope,
+    case when grouping(team) = 1 then 'company' when grouping(owner_id) = 1 then coalesce(team, '(no team)')
+        else coalesce(max(owner_name), owner_id) end as scope_label,
+    case when grouping(team) = 0 then team end as team,
+    count(*) filter (where is_open) as open_leads,
+    count(*) filter (where is_neglected) as neglected_leads
+from marts.lead_aging
+group by grouping sets ((), (team), (team, owner_id))
+"""
 MEASURE_HISTORY = """
 create table monitoring.measure_history (
     measure varchar, scope_type varchar, scope varchar, day date, value double, expected_low double,
@@ -82,6 +97,7 @@ def tiny_serving_file(path: Path) -> Path:
             f"insert into marts.lead_aging values ({', '.join('?' * 11)}, 1, 2, ?, ?, ?)",
             [(*lead, AS_OF, AS_OF - timedelta(days=lead[8]), lead[10] in ("stale", "never_touched")) for lead in LEADS],
         )
+        con.execute(LEAD_STATE_COUNTS)
     return path
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.alerting.notification import expected_text, format_value
-from orchestration.lib.publish import connect_serving, utc_text
+from orchestration.serving.publish import connect_serving, utc_text
 from orchestration.summary import table
 
 

@@ -19,9 +19,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from orchestration.lib import publish
-from orchestration.lib.serving_tables import TABLE_DESCRIPTION_KEY, column_description_key
-from tests.orchestration.old_duckdb import OLD_DUCKDB, old_duckdb_python, read_published
+from orchestration.serving import publish
+from orchestration.serving.serving_tables import TABLE_DESCRIPTION_KEY, column_description_key
+from tests.orchestration.serving.old_duckdb import OLD_DUCKDB, old_duckdb_python, read_published
 
 TOUCHED_AT = datetime(2024, 3, 12, 12, 0, tzinfo=UTC)
 DOC = publish.MartDoc(
@@ -148,7 +148,7 @@ def test_duckdb_1_1_reads_the_serving_file_and_parquet_alike(files, tmp_path):
 def test_the_projects_readers_see_utc_on_a_machine_in_another_zone(files):
     """The dashboard, `radar measures` and the asset's preview read through connect_serving."""
     script = (
-        "import sys; from pathlib import Path; from orchestration.lib.publish import connect_serving, utc_text\n"
+        "import sys; from pathlib import Path; from orchestration.serving.publish import connect_serving, utc_text\n"
         "with connect_serving(Path(sys.argv[1])) as con:\n"
         "    print(utc_text(con.execute('select min(touched_at) from marts.touches').fetchone()[0]))\n"
         "    print(con.execute('select min(touched_at)::varchar from marts.touches').fetchone()[0])\n"

@@ -4,7 +4,7 @@ replaced in one step."""
 import os
 from pathlib import Path
 
-from orchestration.lib.atomic_files import current_version, link_durably, new_version, switch_to
+from orchestration.serving.atomic_files import current_version, link_durably, new_version, switch_to
 
 
 def _version(folder: Path, label: str, content: str) -> Path:

@@ -17,16 +17,17 @@ import pytest
 
 from orchestration.alerting import store
 from orchestration.definitions import defs
-from orchestration.lib import publish, serving_tables
 from orchestration.lib.dbt_project import ensure_manifest
 from orchestration.runner import run_pipeline
+from orchestration.serving import publish, serving_tables
 from tests.conftest import query
-from tests.orchestration.old_duckdb import OLD_DUCKDB, old_duckdb_python, read_published
+from tests.orchestration.serving.old_duckdb import OLD_DUCKDB, old_duckdb_python, read_published
 
 pytestmark = pytest.mark.slow
 
 PUBLISHED = dg.AssetKey(["serving", "published_marts"])
-MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "metric_parameters")
+MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "lead_state_counts",
+         "metric_parameters", "call_list", "shiny_object_curve", "attention_by_age_weekly")
 MONITORING = ("measure_history", "alerts")
 LATER_AS_OF = "2024-03-13 12:00:00"
 
@@ -36,7 +37,8 @@ import json, os, sys, time
 import duckdb
 
 path, stop = sys.argv[1], sys.argv[2]
-MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "metric_parameters")
+MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "lead_state_counts",
+         "metric_parameters", "call_list", "shiny_object_curve", "attention_by_age_weekly")
 
 def version(con):
     as_of, last_day = con.execute(
@@ -62,7 +64,7 @@ with duckdb.connect(path, read_only=True) as reopened:
 KILLED_PUBLISH = """
 import os, signal, sys
 from pathlib import Path
-from orchestration.lib import publish
+from orchestration.serving import publish
 
 warehouse, serving_db, serving_dir, manifest = map(Path, sys.argv[1:])
 copy_table = publish._copy_table
@@ -135,10 +137,11 @@ def test_each_run_publishes_the_marts_with_row_counts_paths_and_a_preview(first_
 
     assert {m: metadata[f"{m}_rows"] for m in MARTS} == {
         "lead_aging": 9, "follow_up_coverage_daily": 32, "follow_up_coverage_rollup_daily": 65,
-        "metric_parameters": 1,
+        "lead_state_counts": 6, "metric_parameters": 1,
+        "call_list": 5, "shiny_object_curve": 31, "attention_by_age_weekly": 36,
     }
     assert metadata["serving_db"] == str(serving_db)
-    tables = (*MARTS, *MONITORING)
+    tables = (*publish.MARTS, *MONITORING)
     assert metadata["parquet_files"] == {m: str(serving_dir / f"{m}.parquet") for m in tables}
     assert "| 2024-03-12 12:00:00 UTC | 2024-03-11 | 60% (3/5 due leads covered) | 3 | 7 |" in metadata["preview"]
     visible = sorted(p.name for p in serving_dir.iterdir() if not p.name.startswith("."))
@@ -175,7 +178,7 @@ def test_published_tables_keep_the_dbt_contracts_and_their_descriptions(first_ru
     nodes = json.loads(ensure_manifest().read_text())["nodes"]
     serving_db, _ = _paths(module_radar_env.warehouse.parent)
     with duckdb.connect(str(serving_db), read_only=True) as con:
-        for mart in MARTS:
+        for mart in publish.MARTS:
             node = nodes[f"model.follow_up_radar.{mart}"]
             declared = [
                 (name, _serving_type(con, column["data_type"]), column["description"].strip())
@@ -206,7 +209,7 @@ def test_published_tables_keep_the_dbt_contracts_and_their_descriptions(first_ru
 
 def test_parquet_files_hold_the_marts_rows(first_run, module_radar_env):
     _, serving_dir = _paths(module_radar_env.warehouse.parent)
-    for mart in MARTS:
+    for mart in publish.MARTS:
         rows = query(module_radar_env.warehouse, f"select * from marts.{mart} order by all")
         in_warehouse = [_utc(row) for row in rows]
         parquet = serving_dir / f"{mart}.parquet"
@@ -239,13 +242,18 @@ def test_a_reader_holding_the_serving_file_blocks_no_run_and_then_sees_the_new_v
     assert reader.returncode == 0, err
     after = json.loads(out.splitlines()[-1])
     assert before == {
-        "lead_aging": 9, "follow_up_coverage_daily": 32, "follow_up_coverage_rollup_daily": 65, "metric_parameters": 1
+        "lead_aging": 9, "follow_up_coverage_daily": 32, "follow_up_coverage_rollup_daily": 65,
+        "lead_state_counts": 6, "metric_parameters": 1,
+        "call_list": 5, "shiny_object_curve": 31, "attention_by_age_weekly": 36,
     }
     assert after["reads"] > 0
     # A day later: one more lead created, one more complete day for each of the three reps (in the rollup also
-    # for their two teams and the company).
+    # for their two teams and the company), one more age for each cohort and owner (three owners in the first
+    # cohort, two in the second) and no new complete week.
     assert after["reopened"] == _counts(module_radar_env.warehouse) == {
-        "lead_aging": 10, "follow_up_coverage_daily": 35, "follow_up_coverage_rollup_daily": 71, "metric_parameters": 1
+        "lead_aging": 10, "follow_up_coverage_daily": 35, "follow_up_coverage_rollup_daily": 71,
+        "lead_state_counts": 6, "metric_parameters": 1,
+        "call_list": 5, "shiny_object_curve": 36, "attention_by_age_weekly": 36,
     }
 
 

@@ -1,8 +1,8 @@
 """The committed BI data dictionary is what the dbt YAML says today (regenerate with `radar docs`)."""
 
-from orchestration.lib import data_dictionary
 from orchestration.lib.dbt_project import ensure_manifest
-from orchestration.lib.publish import MARTS, mart_docs
+from orchestration.serving import data_dictionary
+from orchestration.serving.publish import MARTS, mart_docs
 
 
 def test_the_committed_dictionary_is_up_to_date():
@@ -19,6 +19,6 @@ def test_every_published_column_has_a_type_and_a_description():
 
 
 def test_the_dictionary_gives_the_types_as_published():
-    """The warehouse's naive UTC timestamps are published UTC-aware (lib/serving_tables.py)."""
+    """The warehouse's naive UTC timestamps are published UTC-aware (serving/serving_tables.py)."""
     rendered = data_dictionary.render(mart_docs(ensure_manifest()))
     assert "| `created_at` | timestamptz |" in rendered and "| timestamp |" not in rendered

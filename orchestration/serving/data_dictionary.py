@@ -3,8 +3,8 @@
 from collections.abc import Sequence
 from pathlib import Path
 
-from orchestration.lib.publish import MART_SCHEMA, MartDoc
-from orchestration.lib.serving_tables import published_type
+from orchestration.serving.publish import MART_SCHEMA, MartDoc
+from orchestration.serving.serving_tables import published_type
 from orchestration.settings import DBT_PROJECT_DIR
 
 DICTIONARY_PATH = DBT_PROJECT_DIR / "docs" / "data_dictionary.md"

@@ -2,7 +2,7 @@
 
 Each publish copies the marts from the warehouse (opened read-only) into a new version folder: a serving
 DuckDB file, one Parquet file per mart and a record of the dbt build they hold. Only when all are complete does
-one pointer switch to it (lib/atomic_files.py), and the paths readers open (RADAR_SERVING_DB, RADAR_SERVING_DIR/
+one pointer switch to it (serving/atomic_files.py), and the paths readers open (RADAR_SERVING_DB, RADAR_SERVING_DIR/
 <table>.parquet, _published.json) are links through that pointer: a reader sees one version of the whole set,
 the previous or the new, never a mix and never a partial file. A reader holding the old serving file keeps
 reading it undisturbed; reopening it gives the new version. Knows nothing of Dagster.
@@ -19,12 +19,25 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.lib import serving_tables
-from orchestration.lib.atomic_files import CURRENT, link_durably, new_version, switch_to
-from orchestration.lib.serving_tables import ident, literal
+from orchestration.serving import serving_tables
+from orchestration.serving.atomic_files import CURRENT, link_durably, new_version, switch_to
+from orchestration.serving.serving_tables import ident, literal
 
 MART_SCHEMA = "marts"
-MARTS = ("lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "metric_parameters")
+MARTS = (
+    "lead_aging",
+    "follow_up_coverage_daily",
+    "follow_up_coverage_rollup_daily",
+    "lead_state_counts",
+    "metric_parameters",
+    "lead_segment_profile",
+    "lead_activity_buckets",
+    "follow_up_depth_outcomes",
+    "response_by_attempt",
+    "call_list",
+    "shiny_object_curve",
+    "attention_by_age_weekly",
+)
 DBT_PROJECT_NAME = "follow_up_radar"
 # The serving file's format: readable by DuckDB 1.0 and later, since BI tools' DuckDB drivers lag the release
 # that writes the warehouse (DuckDB 2 writes a format older releases cannot open unless told otherwise).
@@ -163,10 +176,10 @@ def read_headline(con: duckdb.DuckDBPyConnection) -> Headline:
         [day],
     ).fetchone()
     neglected, open_leads = con.execute(
-        "select count(*) filter (where is_neglected), count(*) filter (where is_open) "
-        f"from {MART_SCHEMA}.lead_aging"
+        f"select coalesce(max(neglected_leads), 0), coalesce(max(open_leads), 0) "
+        f"from {MART_SCHEMA}.lead_state_counts where scope_type = 'company'"
     ).fetchone()
-    return Headline(as_of, day, int(covered), int(due), neglected, open_leads)
+    return Headline(as_of, day, int(covered), int(due), int(neglected), int(open_leads))
 
 
 @contextmanager

@@ -1,0 +1,10 @@
+{#- METRICS.md "Next step": the lead's CRM tasks that are not completed at T, one row per task with its due
+    date (the activity date). lead_aging counts them; call_list dates a next_step_overdue reason from them. -#}
+{% macro next_steps_at_as_of() -%}
+    select lead_id, due_on
+    from {{ ref('stg_salesforce__tasks') }}
+    where not is_deleted
+        and created_at <= {{ as_of() }}
+        and due_on is not null
+        and (not is_completed or coalesce(completed_at, created_at) > {{ as_of() }})
+{%- endmacro %}

@@ -1,11 +1,11 @@
 """Build the dbt project on Spark and write out its marts: run by the Spark environment's Python (.venv-spark).
 
     .venv-spark/bin/python tests/spark/spark_build.py --lake LAKE --spark-dir DIR --as-of T --out OUT \
-        [--ansi-check] [--unit-tests]
+        [--ansi-check] [--unit-tests SELECTOR ...]
 
 One process, one local Spark session: `dbt build` on the spark target (sources from the lake RADAR_LAKE_DIR);
-then with --ansi-check the ANSI check; with --unit-tests the dbt unit tests (they read the relations the build
-made); then every
+then with --ansi-check the ANSI check; with --unit-tests the dbt unit tests of those selectors (path:models/marts,
+say; they read the relations the build made); then every
 model of schema marts in the manifest written to OUT/<mart>/ as Parquet, and OUT/results.json: each node's
 status and the seconds taken. Exit status 1 when a node or the ANSI check did not pass. The seeds go first, in
 one thread, which starts the Spark session (dbt-spark's threads starting it at once can hang); the rest runs in
@@ -41,8 +41,11 @@ def _dbt(args: list[str], target: Path, threads: int) -> list[dict]:
              "message": r.message} for r in result.result]
 
 
-def _models(target: Path) -> list[dict]:
-    manifest = json.loads((target / "target" / "manifest.json").read_text())
+def _manifest(target: Path) -> dict:
+    return json.loads((target / "target" / "manifest.json").read_text())
+
+
+def _models(manifest: dict) -> list[dict]:
     return [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
 
 
@@ -74,21 +77,23 @@ def _write_marts(spark: SparkSession, models: list[dict], out: Path) -> list[str
     return sorted(m["name"] for m in marts)
 
 
-def _build(out: Path, threads: int, ansi_check: bool, unit_tests: bool) -> dict:
+def _build(out: Path, threads: int, ansi_check: bool, unit_tests: list[str]) -> dict:
     started = time.monotonic()
     nodes = _dbt(["seed"], out, threads=1)
     nodes += _dbt(["build", "--exclude-resource-type", "unit_test", "seed"], out, threads)
     built = time.monotonic()
     spark = SparkSession.builder.getOrCreate()  # the session dbt-spark started
-    models = _models(out)
+    manifest = _manifest(out)
+    models = _models(manifest)
     if ansi_check:
         nodes += _ansi_check(spark, models)
     checked = time.monotonic()
     if unit_tests:
-        nodes += _dbt(["test", "--select", "test_type:unit"], out, threads)
+        nodes += _dbt(["test", "--select", *(f"test_type:unit,{selector}" for selector in unit_tests)], out, threads)
     tested = time.monotonic()
-    return {"nodes": nodes, "marts": _write_marts(spark, models, out), "build_seconds": round(built - started, 1),
-            "ansi_check_seconds": round(checked - built, 1), "unit_test_seconds": round(tested - checked, 1)}
+    return {"nodes": nodes, "marts": _write_marts(spark, models, out), "unit_tests": sorted(manifest["unit_tests"]),
+            "build_seconds": round(built - started, 1), "ansi_check_seconds": round(checked - built, 1),
+            "unit_test_seconds": round(tested - checked, 1)}
 
 
 def main() -> int:
@@ -98,7 +103,7 @@ def main() -> int:
     parser.add_argument("--as-of", required=True)
     parser.add_argument("--out", required=True, type=Path)
     parser.add_argument("--ansi-check", action="store_true", help="run each model's SQL again in ANSI mode")
-    parser.add_argument("--unit-tests", action="store_true", help="run the dbt unit tests after the build")
+    parser.add_argument("--unit-tests", nargs="*", default=[], help="dbt selectors of the unit tests to run")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     os.environ.update({"RADAR_LAKE_DIR": args.lake, "RADAR_SPARK_DIR": args.spark_dir, "RADAR_AS_OF": args.as_of,

@@ -43,3 +43,42 @@ def test_a_big_floor_lists_its_reps_with_the_lowest_coverage(tmp_path: Path):
     report = render(warehouse, datetime(2024, 3, 12, 12), [])
     assert f"the {MAX_REPS} lowest of 45 reps" in report
     assert "Rep 0 " in report and "Rep 10 " not in report, "a rep with 100% coverage is left out"
+
+
+def _marts(tmp_path: Path, *statements: str) -> Path:
+    warehouse = tmp_path / "warehouse.duckdb"
+    connect(warehouse).close()
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema marts")
+        for statement in statements:
+            con.execute(statement)
+    return warehouse
+
+
+CALL_LIST = """
+create table marts.call_list as select * from (values
+    ('U1', 'Ann Rep', 'East', 1, 'Lee Reply', 'Acme', 'replied_unanswered', 39.4),
+    ('U1', 'Ann Rep', 'East', 2, 'Sam Sla', 'Beta', 'sla_breached', 80.0),
+    ('U1', 'Ann Rep', 'East', 3, 'Kim Lapse', 'Gamma', 'cadence_lapses_today', -2.2),
+    ('U1', 'Ann Rep', 'East', 4, 'Joe Fourth', 'Delta', 'stale', 500.0),
+    ('U2', 'Bob Rep', 'West', 1, 'Max Old', 'Omega', 'awaiting_disposition', 1000.0)
+) as t(owner_id, owner_name, team, rank_in_owner, lead_name, company, reason, hours_waiting)
+"""
+
+
+def test_the_top_of_each_reps_call_list_with_reason_and_waiting_time(tmp_path: Path):
+    report = render(_marts(tmp_path, CALL_LIST), datetime(2024, 3, 12, 12), [])
+    section = report.split("Call list:")[1].split("\n\n")[0]
+    lines = [line.split() for line in section.splitlines()[3:]]
+    assert lines == [
+        ["Ann", "Rep", "East", "1", "Lee", "Reply", "Acme", "replied_unanswered", "39", "h"],
+        ["Ann", "Rep", "East", "2", "Sam", "Sla", "Beta", "sla_breached", "3", "d"],
+        ["Ann", "Rep", "East", "3", "Kim", "Lapse", "Gamma", "cadence_lapses_today", "in", "2", "h"],
+        ["Bob", "Rep", "West", "1", "Max", "Old", "Omega", "awaiting_disposition", "42", "d"],
+    ]
+    assert "Joe Fourth" not in report, "only the first three of a rep's queue"
+
+
+def test_an_empty_call_list_says_so(tmp_path: Path):
+    report = render(_marts(tmp_path, f"{CALL_LIST} where false"), datetime(2024, 3, 12, 12), [])
+    assert "Call list: no open lead needs its owner's action." in report

@@ -1,5 +1,5 @@
-"""The short report `radar run` prints: coverage, neglected leads, the top of each rep's call list, the scorecard's
-outliers, data-quality checks, alerts, file outcomes. Every figure is a mart's column, selected, never computed."""
+"""The short report `radar run` prints: coverage, neglected leads, the top of each rep's call list and the
+scorecard's outliers (summary_analytics.py), data-quality checks, alerts, file outcomes."""
 
 from __future__ import annotations
 
@@ -10,25 +10,20 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from orchestration.summary_analytics import call_list_section, outliers_section
+from orchestration.text_table import table
+
 if TYPE_CHECKING:  # only the check evaluations' type: `radar measures` reads this module without Dagster
     import dagster as dg
 
 OLDEST_NEGLECTED = 10
 NEGLECTED_STATES = ("never_touched", "stale")  # the states of a neglected lead (METRICS.md)
 MAX_REPS = 40  # a bigger floor lists its reps with the lowest coverage
-CALLS_PER_REP = 3  # the top of each rep's call list
 
 
 def _lowest_coverage_first(row: tuple) -> tuple:
     coverage = row[6]
     return (coverage is None, coverage if coverage is not None else 0.0, row[2] or "", row[1] or "")
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]
-    return "\n".join(["  " + lines[0], "  " + "  ".join("-" * w for w in widths), *("  " + ln for ln in lines[1:])])
 
 
 def _percent(value: float | None) -> str:
@@ -74,36 +69,6 @@ def _neglected(con: duckdb.DuckDBPyConnection) -> str:
     counts = ", ".join(f"{state}: {n}" for state, n in zip(NEGLECTED_STATES, states, strict=True) if n) or "none"
     listing = table(["lead", "owner", "age (days)", "state", "touches", "days since touch"], oldest)
     return f"Neglected leads by state: {counts}\nOldest neglected leads:\n{listing}"
-
-
-def waiting_text(hours: float | None) -> str:
-    """How long a lead has waited, as people say it; a reason that begins later today is 'in N h'."""
-    if hours is None:
-        return ""
-    if hours < 0:
-        return f"in {-hours:.0f} h"
-    return f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} d"
-
-
-def _call_list(con: duckdb.DuckDBPyConnection) -> str:
-    rows = con.execute(
-        f"""
-        select owner_name, team, rank_in_owner, lead_name, company, reason, hours_waiting
-        from marts.call_list
-        where rank_in_owner <= {CALLS_PER_REP}
-        qualify dense_rank() over (order by team, owner_name, owner_id) <= {MAX_REPS}
-        order by team, owner_name, owner_id, rank_in_owner
-        """
-    ).fetchall()
-    if not rows:
-        return "Call list: no open lead needs its owner's action."
-    listing = table(
-        ["rep", "team", "#", "lead", "company", "reason", "waiting"], [(*r[:6], waiting_text(r[6])) for r in rows]
-    )
-    return (
-        f"Call list: the first {CALLS_PER_REP} leads of each rep's queue, most urgent first "
-        f"(the whole list: marts.call_list):\n{listing}"
-    )
 
 
 def _files(con: duckdb.DuckDBPyConnection) -> str:
@@ -183,7 +148,9 @@ def render(
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         parts = [f"Follow-up Radar as of {as_of:%Y-%m-%d %H:%M:%S} UTC"]
-        parts += [_section(con, _coverage), _section(con, _neglected), _section(con, _call_list, "call list")]
+        parts += [_section(con, _coverage), _section(con, _neglected)]
+        parts.append(_section(con, lambda c: call_list_section(c, MAX_REPS), "call list"))
+        parts.append(_section(con, outliers_section, "scorecard outliers"))
         parts.append(check_lines(evaluations))
         parts += [_section(con, lambda c: _alerts(c, run_id), "alerts"), _section(con, _files)]
     finally:

@@ -6,7 +6,7 @@ import duckdb
 
 from orchestration.alerting.notification import expected_text, format_value
 from orchestration.serving.publish import connect_serving, utc_text
-from orchestration.summary import table
+from orchestration.text_table import table
 
 
 class MonitoringNotPublished(RuntimeError):

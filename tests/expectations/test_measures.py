@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from expectations.measures import MeasureConfigError, daily_series, evaluated_day, load_measures
 
@@ -14,6 +15,12 @@ REQUIRED = {
     ("median_hours_to_first_touch", "company"), ("outbound_touches", "company"), ("data_freshness_hours", "company"),
     ("rejected_row_share", "company"),
 }
+# METRICS.md "Tracked measures (candidates ...)", on the weekly scorecard.
+WEEKLY = {
+    ("next_step_coverage", "company"), ("next_step_coverage", "rep"), ("never_followed_up_rate", "rep"),
+    ("gave_up_after_one_rate", "rep"), ("speed_to_lead_p90_hours", "rep"), ("stopped_after_response_leads", "rep"),
+}
+DBT_VARS = yaml.safe_load((Path(__file__).parents[2] / "dbt_project" / "dbt_project.yml").read_text())["vars"]
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -29,6 +36,23 @@ def test_the_shipped_measures_cover_the_on_call_basics():
     assert company.threshold.min == 0.60 and company.drift.direction == "drop" and company.severity == "error"
     assert {m.name for m in measures if m.feed} >= {"data_freshness_hours", "rejected_row_share"}
     assert all(m.runbook for m in measures)
+
+
+def test_the_scorecard_candidates_are_weekly_and_judge_reportable_cells_only():
+    measures = {m.key: m for m in load_measures()}
+    assert {(m.name, m.scope) for m in measures.values()} >= WEEKLY
+    weekly = [m for m in measures.values() if m.table == "marts.rep_scorecard_weekly"]
+    assert {(m.name, m.scope) for m in weekly} >= WEEKLY and {m.grain for m in weekly} == {"week"}
+    assert all("min_cell_n" in m.reportable for m in weekly if m.unit != "count")  # rates and percentiles
+    assert measures["speed_to_lead_p90_hours:rep"].null_breaches == "not reached"
+
+
+def test_thresholds_copied_from_dbt_vars_are_equal_to_them():
+    measures = {m.key: m for m in load_measures()}
+    for scope in ("company", "rep"):
+        assert measures[f"never_followed_up_rate:{scope}"].threshold.max == DBT_VARS["benchmark_never_follow_up"]
+        assert measures[f"gave_up_after_one_rate:{scope}"].threshold.max == DBT_VARS["benchmark_gave_up_after_one"]
+    assert measures["speed_to_lead_p90_hours:rep"].threshold.max == DBT_VARS["first_touch_sla_hours"]
 
 
 @pytest.mark.parametrize(

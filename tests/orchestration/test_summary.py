@@ -8,6 +8,7 @@ import duckdb
 from ingest.loader import connect, load_source
 from orchestration.summary import MAX_REPS, render
 from tests.conftest import HANDMADE_LANDING
+from tests.orchestration.text_tables import cells
 
 
 def test_a_warehouse_without_marts_reports_what_is_missing_and_the_ledger(tmp_path: Path):
@@ -43,23 +44,6 @@ def test_a_big_floor_lists_its_reps_with_the_lowest_coverage(tmp_path: Path):
     report = render(warehouse, datetime(2024, 3, 12, 12), [])
     assert f"the {MAX_REPS} lowest of 45 reps" in report
     assert "Rep 0 " in report and "Rep 10 " not in report, "a rep with 100% coverage is left out"
-
-
-def cells(section: str) -> list[list[str]]:
-    """The rows of the first text table in a section, cut where its header's dashes are."""
-    lines = section.splitlines()
-    dashes = next(i for i, line in enumerate(lines) if line.strip().startswith("-"))
-    spans, start = [], 0
-    for part in lines[dashes].split("  ")[1:]:
-        start = lines[dashes].index(part, start)
-        spans.append((start, start + len(part)))
-        start += len(part)
-    rows = []
-    for line in lines[dashes + 1:]:
-        if not line.startswith("  "):
-            break
-        rows.append([line[a:b + 1].strip() for a, b in spans])
-    return rows
 
 
 def _marts(tmp_path: Path, *statements: str) -> Path:

@@ -10,7 +10,7 @@ import duckdb
 import jinja2
 
 from orchestration.alerting.notification import format_value
-from orchestration.dashboard import charts, leads, marts, monitoring
+from orchestration.dashboard import charts, formats, leads, marts, monitoring
 from orchestration.dashboard.filters import Filters
 from orchestration.dashboard.known import check_rep, check_team
 from orchestration.dashboard.leads import NeglectedLeads
@@ -21,7 +21,10 @@ ROW_LIMIT = 100
 TEAM_COLUMNS = 3
 REP_COLUMNS = 4
 # The pages in the navigation bar: path, label, the filters a link to it takes along from the page shown.
-NAVIGATION = (("/", "Overview", ("team", "rep")),)
+NAVIGATION = (
+    ("/", "Overview", ("team", "rep")), ("/scorecard", "Scorecard", ("team",)), ("/segments", "Segments", ()),
+    ("/calls", "Call list", ("team", "rep")),
+)
 
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("orchestration.dashboard"), autoescape=True, trim_blocks=True, lstrip_blocks=True
@@ -144,4 +147,5 @@ _TEMPLATES.filters["points"] = _points
 _TEMPLATES.filters["signed"] = _signed
 _TEMPLATES.filters["measure_value"] = _measure_value
 _TEMPLATES.filters["cell"] = _cell
+_TEMPLATES.filters.update(formats.FILTERS)
 _TEMPLATES.globals["missing_mart"] = marts.missing_mart_message

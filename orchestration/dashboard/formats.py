@@ -22,7 +22,10 @@ def points(value: float | None) -> str:
 
 
 def decimal(value: float | None) -> str:
-    return NOT_SHOWN if value is None else f"{value:.1f}"
+    """A mean with one decimal; a rank median (an integer) as it is."""
+    if value is None:
+        return NOT_SHOWN
+    return str(value) if isinstance(value, int) else f"{value:.1f}"
 
 
 def hours(value: float | None) -> str:

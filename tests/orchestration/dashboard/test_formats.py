@@ -31,6 +31,7 @@ def test_hours_say_when_a_percentile_was_not_reached():
     assert formats.hours(math.inf) == "not reached"
     assert formats.metric_value(math.inf, "hours") == "not reached"
     assert formats.metric_value(3, "count") == "3" and formats.metric_value(0.5, "rate") == "50%"
+    assert formats.metric_value(2.25, "decimal") == "2.2" and formats.metric_value(3, "decimal") == "3"  # a rank median
 
 
 def test_codes_read_as_words():

@@ -53,3 +53,13 @@
 {% macro iso_week_start(timestamp_at) -%}
     cast({{ dbt.date_trunc('week', timestamp_at) }} as date)
 {%- endmacro %}
+
+{#- The first ISO week W whose end snapshot W + 7 days (Monday 00:00 UTC) is at or after the timestamp, as the
+    Monday starting it: the week analogue of first_snapshot_day. -#}
+{% macro first_snapshot_week(timestamp_at) -%}
+    case
+        when {{ timestamp_at }} = cast({{ iso_week_start(timestamp_at) }} as {{ dbt.type_timestamp() }})
+            then cast({{ dbt.dateadd('day', -7, iso_week_start(timestamp_at)) }} as date)
+        else {{ iso_week_start(timestamp_at) }}
+    end
+{%- endmacro %}

@@ -141,7 +141,7 @@ def _measure(where: str, entry: object, defaults: Mapping) -> Measure:
         raise MeasureConfigError(f"{where}: give either table and value, or sql")
     if entry.get("sql") and (entry.get("breakdown") or entry.get("scope", COMPANY) != COMPANY):
         raise MeasureConfigError(f"{where}: field sql: an sql measure is company-wide and has no breakdown")
-    _check_weekly(where, entry, fields["grain"][0])
+    _check_period_and_gates(where, entry, fields["grain"][0])
     threshold, drift = _rules(where, entry, defaults)
     grain = fields["grain"][0]
     return Measure(
@@ -155,8 +155,8 @@ def _measure(where: str, entry: object, defaults: Mapping) -> Measure:
     )
 
 
-def _check_weekly(where: str, entry: Mapping, grain: str) -> None:
-    """The fields of a weekly or reportability-gated measure that only make sense together."""
+def _check_period_and_gates(where: str, entry: Mapping, grain: str) -> None:
+    """The grain, reportable and null_breaches fields: what they need of the rest of the entry."""
     if grain == WEEK and entry.get("clock", "data") != "data":
         raise MeasureConfigError(f"{where}: field clock: a weekly measure is judged on complete weeks (clock data)")
     if entry.get("reportable") is not None and (entry.get("sql") or not isinstance(entry["reportable"], str)):

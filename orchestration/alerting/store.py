@@ -56,12 +56,13 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
 # The monitoring tables published beside the marts for BI tools and the dashboard, with their descriptions.
 PUBLISHED = {
     "measure_history": (
-        "Every tracked measure (expectations/measures.yml) per day and scope, judged by its rules.",
+        "Every tracked measure (expectations/measures.yml) per day (a weekly measure: per complete week, its "
+        "reportable cells) and scope, judged by its rules.",
         {
             "measure": "The measure's name.",
             "scope_type": "company, team or rep.",
             "scope": "company, the team's name, or the rep's owner_id.",
-            "day": "The day D (UTC) the value describes.",
+            "day": "The day D (UTC) the value describes; for a weekly measure the Monday of its ISO week.",
             "value": "The measure's value on the day.",
             "expected_low": "Lowest value in range (threshold and drift combined); null when unbounded or not armed.",
             "expected_high": "Highest value in range; null when unbounded or not armed.",

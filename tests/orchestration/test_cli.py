@@ -97,7 +97,7 @@ def test_each_command_describes_itself_and_shows_its_defaults():
     assert "One full pipeline run: ingest new files, dbt build, checks, alerts, publish." in run.stdout
     assert "--as-of AS_OF" in run.stdout and "RADAR_AS_OF" in run.stdout
     assert "The same seed and end give byte-identical files." in demo.stdout
-    assert "--leads LEADS  leads to simulate (default: 800)" in demo.stdout
+    assert "--leads LEADS  leads to simulate (default: 4000)" in demo.stdout
     assert "(default: 8787)" in webhooks.stdout and "(default: 5000000)" in webhooks.stdout
     assert "(default: None)" not in run.stdout + demo.stdout + webhooks.stdout
 
@@ -117,6 +117,9 @@ def test_run_prints_the_summary_for_the_given_landing_warehouse_and_as_of(tmp_pa
     assert "team East: 3/5 = 60%" in out
     assert "Neglected leads by state: never_touched: 1, stale: 2" in out
     assert "00Q000000000002AAA  Ben Shiny" in out
+    assert "Call list: the first 3 leads of each rep's queue, most urgent first" in out
+    # the hand-made floor's weeks hold a few leads each: no reportable cell, no outlier
+    assert "Scorecard outliers: reps beyond a benchmark in a reportable complete week, the last 4: none." in out
     assert "12 failed" in out and "WARN: staging/stg_sendgrid__events sendgrid_event_types_known" in out
     assert "WARN: raw/sendgrid_events gx_expectations" in out
     assert "    WARN expect_column_values_to_be_in_set(event): 1 unexpected, e.g. 'group_resubscribe'" in out
@@ -145,7 +148,7 @@ def test_run_prints_the_summary_for_the_given_landing_warehouse_and_as_of(tmp_pa
     lines = measures.stdout.splitlines()
     serving = warehouse.parent / "serving.duckdb"
     assert lines[0] == f"Tracked measures (evaluated as of 2024-03-12 12:00:00 UTC, from {serving}):"
-    company = next(line.split() for line in lines if line.startswith("  follow_up_coverage           company"))
+    company = next(line.split() for line in lines if line.split()[:2] == ["follow_up_coverage", "company"])
     assert company[2:] == ["2024-03-11", "60.0%", ">=", "60.0%", "ok", "error"]
     assert any("rep Ben Shiny" in line and "not_armed" in line for line in lines)
 

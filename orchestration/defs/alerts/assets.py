@@ -21,6 +21,8 @@ ALERTS = dg.AssetKey([MONITORING_GROUP, "alerts"])
 MEASURED = [
     dg.AssetKey(["marts", "follow_up_coverage_rollup_daily"]),
     dg.AssetKey(["marts", "lead_aging"]),
+    dg.AssetKey(["marts", "rep_scorecard_weekly"]),
+    dg.AssetKey(["marts", "metric_parameters"]),  # min_cell_n, of the weekly measures' reportable cells
     dg.AssetKey(["intermediate", "int_activity_daily"]),
 ]
 MEASURES = load_measures()

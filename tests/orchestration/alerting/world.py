@@ -41,6 +41,7 @@ def build(path: Path, story: Story) -> Path:
         _coverage(con, story)
         _activity(con, story)
         _lead_aging(con, story)
+        _scorecard(con)
     finally:
         con.close()
     return path
@@ -87,3 +88,14 @@ def _lead_aging(con: duckdb.DuckDBPyConnection, story: Story) -> None:
         for n in range(count):
             rows.append((f"N-{rep}-{n}", rep, name, team, datetime(2024, 1, 1, 9), None, 60 - n, True))
     con.executemany("insert into marts.lead_aging values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _scorecard(con: duckdb.DuckDBPyConnection) -> None:
+    """The weekly measures' tables, without a week: the story is told in days."""
+    con.execute("create table marts.metric_parameters as select 30 as min_cell_n")
+    con.execute(
+        """create table marts.rep_scorecard_weekly (week_start date, owner_id varchar, team varchar,
+        open_leads_at_end integer, open_leads_with_next_step integer, unanswered_settled_leads integer,
+        never_followed_up_rate double, gave_up_after_one_rate double, speed_cohort_leads integer,
+        speed_to_lead_p90_hours double, stopped_after_response_leads integer)"""
+    )

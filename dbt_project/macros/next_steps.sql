@@ -8,3 +8,10 @@
         and due_on is not null
         and (not is_completed or coalesce(completed_at, created_at) > {{ as_of() }})
 {%- endmacro %}
+
+{#- When a task counts as completed for the open-at-s rule of METRICS.md (rep_scorecard_weekly): status Completed
+    at its CompletedDateTime, or its LastModifiedDate when that is null (a proxy); null while not completed.
+    A next step is open at s when it is not deleted, created at or before s, and this is null or after s. -#}
+{% macro next_step_completed_at(tasks='tasks') -%}
+    case when {{ tasks }}.is_completed then coalesce({{ tasks }}.completed_at, {{ tasks }}.last_modified_at) end
+{%- endmacro %}

@@ -27,6 +27,10 @@ class ServingFileMissing(FileNotFoundError):
     """The marts have not been published to this path yet."""
 
 
+class MartMissing(LookupError):
+    """The serving file holds no such mart: it was published before the pipeline built it."""
+
+
 @dataclass(frozen=True)
 class Series:
     """Daily follow-up coverage of one scope: the company, a team (scope = team name) or a rep (owner_id)."""
@@ -202,3 +206,24 @@ def _distinct_names(names: dict[str, str]) -> list[str]:
 def _lower_edge(bucket: str) -> int:
     digits = "".join(ch for ch in bucket.split("-")[0] if ch.isdigit())
     return int(digits) if digits else 0
+
+
+def has_mart(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether this serving file holds marts.<table> (files published before a mart existed do not)."""
+    [(exists,)] = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'marts' and table_name = ? "
+        "and database_name = current_database()",
+        [table],
+    ).fetchall()
+    return bool(exists)
+
+
+def require_mart(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """MartMissing, saying what to do, when this serving file does not hold marts.<table>."""
+    if not has_mart(con, table):
+        raise MartMissing(missing_mart_message(table))
+
+
+def missing_mart_message(table: str) -> str:
+    return (f"This serving file holds no marts.{table}: it was published before the pipeline built that mart. "
+            "Run `make run` (or `radar run`) to publish it.")

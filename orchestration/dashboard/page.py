@@ -4,13 +4,15 @@ server-side with Jinja2. Charts travel as Plotly figure JSON in `data-figure` at
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 import duckdb
 import jinja2
 
 from orchestration.alerting.notification import format_value
-from orchestration.dashboard import charts, leads, marts, monitoring
-from orchestration.dashboard.filters import Filters, UnknownFilter
+from orchestration.dashboard import charts, formats, leads, marts, monitoring
+from orchestration.dashboard.filters import Filters
+from orchestration.dashboard.known import check_rep, check_team
 from orchestration.dashboard.leads import NeglectedLeads
 from orchestration.dashboard.tables import in_utc
 from orchestration.dashboard.tiles import Tiles, read_tiles
@@ -18,6 +20,11 @@ from orchestration.dashboard.tiles import Tiles, read_tiles
 ROW_LIMIT = 100
 TEAM_COLUMNS = 3
 REP_COLUMNS = 4
+# The pages in the navigation bar: path, label, the filters a link to it takes along from the page shown.
+NAVIGATION = (
+    ("/", "Overview", ("team", "rep")), ("/scorecard", "Scorecard", ("team",)), ("/segments", "Segments", ()),
+    ("/calls", "Call list", ("team", "rep")),
+)
 
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("orchestration.dashboard"), autoescape=True, trim_blocks=True, lstrip_blocks=True
@@ -70,31 +77,33 @@ def read_view(con: duckdb.DuckDBPyConnection, filters: Filters, crm_base_url: st
 
 def check_known(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[list[str], list[marts.Rep]]:
     """The teams and reps of the marts; UnknownFilter when the filters name a team or rep that is not there."""
-    teams, reps = marts.teams(con), marts.reps(con)
-    if filters.team is not None and filters.team not in teams:
-        raise UnknownFilter(
-            "Unknown team", f'No team "{filters.team}" in the published marts: choose one of {", ".join(teams)}.',
-            filters.query(team=None),
-        )
-    if filters.rep is not None and filters.rep not in {rep.owner_id for rep in reps}:
-        raise UnknownFilter(
-            "Unknown rep",
-            f'No rep with owner_id "{filters.rep}" owns leads in the published marts: the link may be old or '
-            "mistyped. Choose a rep from the list on the dashboard.",
-            filters.query(rep=None),
-        )
-    return teams, reps
+    teams = check_team(con, filters.team, filters.query(team=None))
+    return teams, check_rep(con, filters.rep, filters.query(rep=None), "the dashboard")
 
 
 def render_dashboard(view: View, plotly_js: str) -> str:
-    return _TEMPLATES.get_template("dashboard.html").render(
-        view=view, states=marts.NEGLECTED_STATES, limit=ROW_LIMIT, plotly_js=plotly_js, columns=leads.COLUMNS
-    )
+    carried = {"team": view.filters.team, "rep": view.filters.rep}
+    return render("dashboard.html", "/", carried, view=view, states=marts.NEGLECTED_STATES, limit=ROW_LIMIT,
+                  plotly_js=plotly_js, columns=leads.COLUMNS)
+
+
+def render(template: str, path: str, carried: dict[str, str | None], **context: object) -> str:
+    """A page with the navigation bar, whose links take along the filters in `carried` that each page has."""
+    return _TEMPLATES.get_template(template).render(nav=navigation(path, carried), **context)
+
+
+def navigation(current: str | None, carried: dict[str, str | None]) -> list[tuple[str, str, bool]]:
+    """(link, label, is the current page) of each page, keeping the team (and the rep) across the pages."""
+    links = []
+    for path, label, keeps in NAVIGATION:
+        kept = urlencode({name: carried[name] for name in keeps if carried.get(name)})
+        links.append((f"{path}?{kept}" if kept else path, label, path == current))
+    return links
 
 
 def render_message(title: str, message: str, *, link: str | None = None) -> str:
     """A plain page for what stops the dashboard: no serving file yet, a filter it cannot apply."""
-    return _TEMPLATES.get_template("message.html").render(title=title, message=message, link=link)
+    return render("message.html", "", {}, title=title, message=message, link=link)
 
 
 def missing_serving_file(path: Path) -> str:
@@ -138,3 +147,5 @@ _TEMPLATES.filters["points"] = _points
 _TEMPLATES.filters["signed"] = _signed
 _TEMPLATES.filters["measure_value"] = _measure_value
 _TEMPLATES.filters["cell"] = _cell
+_TEMPLATES.filters.update(formats.FILTERS)
+_TEMPLATES.globals["missing_mart"] = marts.missing_mart_message

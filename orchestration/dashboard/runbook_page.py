@@ -5,14 +5,14 @@ import re
 import markupsafe
 
 from orchestration.alerting.runbooks import Runbook
-from orchestration.dashboard.page import _TEMPLATES
+from orchestration.dashboard.page import render
 
 _CODE = re.compile(r"`([^`]+)`")
 _BOLD = re.compile(r"\*\*([^*]+)\*\*")
 
 
 def render_runbook(runbook: Runbook) -> str:
-    return _TEMPLATES.get_template("runbook.html").render(runbook=runbook, text=inline_markdown(runbook.text))
+    return render("runbook.html", "", {}, runbook=runbook, text=inline_markdown(runbook.text))
 
 
 def inline_markdown(text: str) -> markupsafe.Markup:

@@ -102,6 +102,28 @@ def _attention(con: duckdb.DuckDBPyConnection) -> str:
     return "\n".join(lines)
 
 
+def _scorecard(con: duckdb.DuckDBPyConnection) -> str:
+    """Each rep's row of the last complete week: speed to lead, touches, follow-up depth and next steps."""
+    scorecard = f"{MART_SCHEMA}.rep_scorecard_weekly"
+    week = con.execute(f"select max(week_start) from {scorecard} where is_complete").fetchone()[0]
+    if week is None:
+        return "No complete week yet."
+    rows = con.execute(
+        f"select coalesce(owner_name, owner_id), new_leads, speed_to_lead_p50_hours, touches, "
+        "unanswered_settled_leads, never_followed_up_rate, next_step_coverage, follow_up_coverage_at_end "
+        f"from {scorecard} where week_start = ? order by team, 1",
+        [week],
+    ).fetchall()
+    lines = [f"Rep scorecard of the week of {week} (the last complete week):", "",
+             "| rep | new leads | speed to lead p50 | touches | unanswered settled | never followed up "
+             "| next-step coverage | coverage at end |", f"|{'---|' * 8}"]
+    for rep, new, p50, touches, unanswered, never, next_steps, coverage in rows:
+        speed = "n/a" if p50 is None else f"{p50:.1f} h"
+        shares = ["n/a" if v is None else f"{v:.0%}" for v in (never, next_steps, coverage)]
+        lines.append(f"| {rep} | {new} | {speed} | {touches} | {unanswered} | {' | '.join(shares)} |")
+    return "\n".join(lines)
+
+
 def _percent(covered: int, due: int) -> str:
     return f"{covered / due:.0%}" if due else "n/a"
 
@@ -173,6 +195,7 @@ PREVIEWS: dict[str, Callable[[duckdb.DuckDBPyConnection], str]] = {
     "call_list": _call_list,
     "shiny_object_curve": _survival,
     "attention_by_age_weekly": _attention,
+    "rep_scorecard_weekly": _scorecard,
 }
 
 

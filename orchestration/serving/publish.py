@@ -37,6 +37,7 @@ MARTS = (
     "call_list",
     "shiny_object_curve",
     "attention_by_age_weekly",
+    "rep_scorecard_weekly",
 )
 DBT_PROJECT_NAME = "follow_up_radar"
 # The serving file's format: readable by DuckDB 1.0 and later, since BI tools' DuckDB drivers lag the release

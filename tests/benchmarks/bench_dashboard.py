@@ -2,10 +2,11 @@
 
     .venv/bin/python tests/benchmarks/bench_dashboard.py [--serving-db data/serving.duckdb] [--loads 5]
 
-Starts `radar dashboard` on a free port, then measures (1) the server: GET / until the HTML is complete, and the
-plotly.js file; (2) with Debian's chromium installed, the page as a user sees it: headless Chromium loads it
-with one profile (the first load with an empty cache, then cached), and the page reports, from the browser's
-Navigation Timing, when its HTML arrived and when plotly.js had drawn every chart.
+Starts `radar dashboard` on a free port, then measures, for each page (the overview, the scorecard, the segments
+and the call list): (1) the server: GET until the HTML is complete, and the plotly.js file; (2) with Debian's
+chromium installed, the page as a user sees it: headless Chromium loads it with one profile (the first load with
+an empty cache, then cached), and the page reports, from the browser's Navigation Timing, when its HTML arrived
+and when plotly.js had drawn every chart (at once on a page without charts).
 """
 
 import argparse
@@ -24,6 +25,7 @@ import httpx
 from orchestration import settings
 
 RADAR = str(Path(sys.executable).parent / "radar")
+PAGES = ("", "scorecard", "segments", "calls")  # each page's path after the root
 
 
 def main() -> int:
@@ -37,8 +39,10 @@ def main() -> int:
     server, url = _start(args.serving_db)
     try:
         print(f"dashboard on {url} reading {args.serving_db}")
-        _bench_server(url, args.loads)
-        _bench_browser(url, args.loads)
+        for path in PAGES:
+            print(f"page /{path}")
+            _bench_server(url + path, args.loads)
+            _bench_browser(url + path, args.loads)
     finally:
         server.terminate()
         server.wait(10)
@@ -67,27 +71,30 @@ def _start(serving_db: Path) -> tuple[subprocess.Popen, str]:
 def _bench_server(url: str, loads: int) -> None:
     with httpx.Client() as client:
         page = [_timed(client, url) for _ in range(loads)]
-        script = re.search(r'<script src="([^"]+)"', client.get(url).text).group(1)
-        plotly_js = _timed(client, url + script)
-    print(f"server, HTML complete: median {_ms(statistics.median(page))} over {loads} loads, slowest {_ms(max(page))}")
-    print(f"server, plotly.js (4.8 MB, cached by browsers for a day): {_ms(plotly_js)}")
+        script = re.search(r'<script src="([^"]+)"', client.get(url).text)
+        plotly_js = _timed(client, httpx.URL(url).join(script.group(1))) if script else None
+    print(f"  server, HTML complete: median {_ms(statistics.median(page))} over {loads} loads, "
+          f"slowest {_ms(max(page))}")
+    if plotly_js is not None:
+        print(f"  server, plotly.js (4.8 MB, cached by browsers for a day): {_ms(plotly_js)}")
 
 
 def _bench_browser(url: str, loads: int) -> None:
     chromium = shutil.which("chromium")
     if chromium is None:
-        print("browser: skipped (install Debian's chromium: apt-get install chromium)")
+        print("  browser: skipped (install Debian's chromium: apt-get install chromium)")
         return
     with tempfile.TemporaryDirectory() as profile:
         timings = [_browser_load(chromium, profile, url) for _ in range(loads)]
     drawn = [t[1] for t in timings if t is not None]
     if not drawn:
-        print("browser: the charts were not drawn by the time the page had loaded")
+        print("  browser: the charts were not drawn by the time the page had loaded")
         return
     first = timings[0]
-    print(f"browser, first load (empty cache): HTML at {first[0]} ms, every chart drawn at {first[1]} ms")
+    if first is not None:
+        print(f"  browser, first load (empty cache): HTML at {first[0]} ms, every chart drawn at {first[1]} ms")
     cached = drawn[1:] or drawn
-    print(f"browser, page load until every chart is drawn: median {statistics.median(cached):.0f} ms cached "
+    print(f"  browser, page load until every chart is drawn: median {statistics.median(cached):.0f} ms cached "
           f"({len(cached)} loads), slowest {max(drawn)} ms")
 
 
@@ -101,7 +108,7 @@ def _browser_load(chromium: str, profile: str, url: str) -> tuple[int, int] | No
     return (int(html.group(1)), int(drawn.group(1))) if html and drawn else None
 
 
-def _timed(client: httpx.Client, url: str) -> float:
+def _timed(client: httpx.Client, url: str | httpx.URL) -> float:
     start = time.perf_counter()
     client.get(url).raise_for_status()
     return time.perf_counter() - start

@@ -20,11 +20,11 @@ pytestmark = pytest.mark.slow
 MARTS = (
     "lead_aging", "follow_up_coverage_daily", "follow_up_coverage_rollup_daily", "lead_segment_profile",
     "lead_activity_buckets", "follow_up_depth_outcomes", "response_by_attempt", "call_list", "shiny_object_curve",
-    "attention_by_age_weekly",
+    "attention_by_age_weekly", "rep_scorecard_weekly",
 )
 INTERMEDIATE = (
     "int_touches_unioned", "int_responses_unioned", "int_lead_status_spells", "int_lead_outcomes",
-    "int_outbound_emails_credited",
+    "int_outbound_emails_credited", "int_lead_next_step_spells",
 )
 
 

@@ -26,10 +26,11 @@ EXPECTED_ASSETS = {
     "intermediate/int_activity_daily", "intermediate/metricflow_time_spine", "intermediate/int_lead_segments",
     "intermediate/int_touches_ordered", "intermediate/int_replies_credited",
     "intermediate/int_outbound_emails_credited", "intermediate/int_lead_outcomes",
+    "intermediate/int_lead_next_step_spells",
     "marts/lead_aging", "marts/follow_up_coverage_daily", "marts/follow_up_coverage_rollup_daily",
     "marts/lead_state_counts", "marts/metric_parameters", "marts/lead_segment_profile",
     "marts/lead_activity_buckets", "marts/follow_up_depth_outcomes", "marts/response_by_attempt",
-    "marts/call_list", "marts/shiny_object_curve", "marts/attention_by_age_weekly",
+    "marts/call_list", "marts/shiny_object_curve", "marts/attention_by_age_weekly", "marts/rep_scorecard_weekly",
     "monitoring/measure_history", "monitoring/alerts", "monitoring/alert_deliveries",
     "serving/published_marts",
 }
@@ -112,7 +113,7 @@ def test_event_driven_operation_is_on_by_default():
         "marts/lead_aging", "marts/follow_up_coverage_daily", "marts/follow_up_coverage_rollup_daily",
         "marts/lead_state_counts", "marts/metric_parameters", "marts/lead_segment_profile",
         "marts/lead_activity_buckets", "marts/follow_up_depth_outcomes", "marts/response_by_attempt",
-        "marts/call_list", "marts/shiny_object_curve", "marts/attention_by_age_weekly",
+        "marts/call_list", "marts/shiny_object_curve", "marts/attention_by_age_weekly", "marts/rep_scorecard_weekly",
         "monitoring/alerts",
     }
     measured = _graph().get(dg.AssetKey(["monitoring", "measure_history"])).parent_keys

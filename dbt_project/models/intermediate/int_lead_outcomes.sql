@@ -169,8 +169,11 @@ final as (
         settled.owner_id,
         settled.team,
 
-        -- status and state at T
+        -- creation
         settled.created_at,
+        {{ in_business_hours('settled.created_at') }} as created_in_business_hours,
+
+        -- status and state at T
         settled.status_category,
         settled.is_closed,
         settled.status_category = 'converted' as is_converted,

@@ -7,12 +7,20 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.orchestration.dashboard.analytics_files import add_analytics
 from tests.orchestration.dashboard.serving_files import dashboard_client, tiny_serving_file
 
 
 @pytest.fixture
 def tiny_serving(tmp_path: Path) -> Path:
     return tiny_serving_file(tmp_path / "serving.duckdb")
+
+
+@pytest.fixture
+def analytics_serving(tiny_serving: Path) -> Path:
+    """The tiny serving file with the follow-up analytics marts the scorecard, segments and call list read."""
+    add_analytics(tiny_serving)
+    return tiny_serving
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """The dashboard on the demo's published marts: the scripted incident is a visible drop, the alerting's tables
-are drawn over the charts, and a headless Chromium renders the page as a user sees it."""
+are drawn over the charts, the analytics pages show the marts' rows, and a headless Chromium renders the pages
+as a user sees them."""
 
 import socket
 import statistics
@@ -18,6 +19,7 @@ from ingest.demo import write_demo
 from orchestration.dashboard import create_app
 from orchestration.runner import run_pipeline
 from tests.live_server import running
+from tests.orchestration.dashboard.html_tables import read_table
 from tests.orchestration.dashboard.serving_files import page_text, read_page, trace
 
 pytestmark = pytest.mark.slow
@@ -171,3 +173,47 @@ def test_a_headless_browser_renders_the_titles_charts_and_neglected_leads(demo, 
     assert len(read_page(page).rows) == 100
     assert shot.returncode == 0, shot.stderr[-2000:]
     assert _png_size(screenshot) == WINDOW and screenshot.stat().st_size > 50_000
+
+
+def test_the_segments_page_shows_every_segment_of_the_published_mart_greying_the_unreportable(demo):
+    _, serving_db = demo
+    with duckdb.connect(str(serving_db), read_only=True) as con:
+        published = con.execute(
+            "select dimension, segment, is_reportable, neglect_signal from marts.lead_segment_profile"
+        ).fetchall()
+    rows = read_table(_page(serving_db, "segments"), "segments").rows
+
+    shown = [(row.attributes["data-dimension"], row.attributes["data-segment"]) for row in rows]
+    assert shown[0] == ("all", "all") and sorted(shown) == sorted((d, s) for d, s, *_ in published)
+    greyed = {(row.attributes["data-dimension"], row.attributes["data-segment"]) for row in rows if row.greyed}
+    assert greyed == {(d, s) for d, s, reportable, _ in published if not reportable} != set()
+    assert {row.attributes["data-signal"] for row in rows} == {signal for *_, signal in published}
+
+
+def test_the_call_list_page_shows_each_reps_queue_in_the_marts_rank_order(demo):
+    _, serving_db = demo
+    with duckdb.connect(str(serving_db), read_only=True) as con:
+        owner, queue = con.execute(
+            "select owner_id, list(lead_id order by rank_in_owner) from marts.call_list group by owner_id "
+            "order by count(*) desc, owner_id limit 1"
+        ).fetchone()
+    rows = read_table(_page(serving_db, f"calls?rep={owner}"), "call-list").rows
+
+    assert [row.attributes["data-lead-id"] for row in rows] == queue[:100]
+    assert [row.cells[0] for row in rows] == [str(rank) for rank in range(1, len(rows) + 1)]
+    assert all(row.cells[5] for row in rows), "every lead says how long it has waited"
+
+
+def test_a_headless_browser_draws_the_segments_chart(demo, chromium, tmp_path):
+    _, serving_db = demo
+    server, url = _start_dashboard(serving_db)
+    try:
+        dom = _chromium(chromium, tmp_path / "profile", "--dump-dom", f"{url}segments")
+    finally:
+        server.terminate()
+        server.wait(10)
+
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert "data-charts-drawn-ms=" in dom.stdout
+    drawn = dom.stdout.split('id="chart-segments"', 1)[1].split("</section>", 1)[0]
+    assert 'class="main-svg"' in drawn, "plotly.js drew the segments chart"

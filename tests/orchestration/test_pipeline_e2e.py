@@ -30,7 +30,7 @@ from tests.orchestration.expected_marts import (
     LEAD_AGING,
     SHINY_OBJECT_CURVE_BEN,
 )
-from tests.orchestration.expected_scorecard import REPLY_CREDITS
+from tests.orchestration.expected_scorecard import REP_SCORECARD_WEEKLY, REPLY_CREDITS
 
 pytestmark = pytest.mark.slow
 
@@ -94,6 +94,7 @@ ANALYTICS_MARTS = {
     "lead_activity_buckets": (("follow_up_group", "activity", "bucket"), LEAD_ACTIVITY_BUCKETS),
     "follow_up_depth_outcomes": (("depth",), FOLLOW_UP_DEPTH_OUTCOMES),
     "response_by_attempt": (("attempt",), RESPONSE_BY_ATTEMPT),
+    "rep_scorecard_weekly": (("week_start", "owner_id"), REP_SCORECARD_WEEKLY),
 }
 
 

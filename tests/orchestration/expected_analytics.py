@@ -8,7 +8,7 @@ LeadSource):
 
 | lead | group | touches | calls | connects | emails | replies | settled (rule, at, attempts, responded) |
 |---|---|---|---|---|---|---|---|
-| L1 | working (active) | 4 | 2 | 1 | 2 | 0 | no |
+| L1 | working (active) | 5 | 2 | 1 | 3 | 0 | no |
 | L2 | neglected (never_touched) | 0 | 0 | 0 | 0 | 0 | never_touched, 03-03 08:00, 0, no |
 | L3 | working (new) | 0 | 0 | 0 | 0 | 0 | no |
 | L4 | neglected (stale) | 1 | 0 | 0 | 1 | 0 | stopped, 03-11 12:00, 1, no |
@@ -165,11 +165,11 @@ LEAD_ACTIVITY_BUCKETS = [
     *_buckets("exhausted", "connects", {"0": 1}),
     *_buckets("exhausted", "emails", {"0": 1}),
     *_buckets("exhausted", "replies", {"0": 1}),
-    # working: L1 (2 calls, 1 connect, 2 emails), L3 (nothing), L11 (1 call)
-    *_buckets("working", "touches", {"0": 1, "1": 1, "4": 1}),
+    # working: L1 (2 calls, 1 connect, 3 emails), L3 (nothing), L11 (1 call)
+    *_buckets("working", "touches", {"0": 1, "1": 1, "5": 1}),
     *_buckets("working", "calls", {"0": 1, "1": 1, "2": 1}),
     *_buckets("working", "connects", {"0": 2, "1": 1}),
-    *_buckets("working", "emails", {"0": 2, "2": 1}),
+    *_buckets("working", "emails", {"0": 2, "3": 1}),
     *_buckets("working", "replies", {"0": 3}),
 ]
 
@@ -197,7 +197,7 @@ FOLLOW_UP_DEPTH_OUTCOMES = [
 
 
 def _attempt(minimum: int, at_risk: int, first: int = 0, reached: int = 0, converted: int = 0) -> dict:
-    """A row of response_by_attempt; two leads ever responded after a touch (L1 at its 4th, L6 at its 2nd)."""
+    """A row of response_by_attempt; two leads ever responded after a touch (L1 at its 5th, L6 at its 2nd)."""
     low, high = _wilson(first, at_risk)
     return {
         "attempt": BUCKETS[minimum], "attempt_min": minimum, "at_risk": at_risk, "first_responses": first,
@@ -207,17 +207,17 @@ def _attempt(minimum: int, at_risk: int, first: int = 0, reached: int = 0, conve
     }
 
 
-# Leads at risk at their k-th touch: L1 (touches 03-01 10:00, 03-05 10:00, 03-05 10:25 and the connect 03-09
-# 16:30, its first response: at its own touch, k = 4); L4 (one touch, 8 days before T: known); L5 (9 touches, k = 8
-# and 9 pooled in 8+); L6 (03-02 and 03-04, first reply 03-05 16:00 after the second). Not at risk: L7 wrote before
-# its only touch (inbound-first, touches_to_first_response 0, in no row); L11's one touch is 27 h before T, with no
-# next touch and no response: its outcome is not known yet.
+# Leads at risk at their k-th touch: L1 (touches 03-01 10:00, 03-05 10:00, 03-05 10:25, Mia's 03-06 09:00 and the
+# connect 03-09 16:30, its first response: at its own touch, k = 5); L4 (one touch, 8 days before T: known); L5 (9
+# touches, k = 8 and 9 pooled in 8+); L6 (03-02 and 03-04, first reply 03-05 16:00 after the second). Not at risk:
+# L7 wrote before its only touch (inbound-first, touches_to_first_response 0, in no row); L11's one touch is 27 h
+# before T, with no next touch and no response: its outcome is not known yet.
 RESPONSE_BY_ATTEMPT = [
     _attempt(1, at_risk=4),  # L1, L4, L5, L6
     _attempt(2, at_risk=3, first=1, reached=1, converted=1),  # L1, L5, L6 (answered, converted)
     _attempt(3, at_risk=2, reached=1),  # L1, L5
-    _attempt(4, at_risk=2, first=1, reached=2),  # L1 (the connect), L5
-    _attempt(5, at_risk=1, reached=2),  # L5
+    _attempt(4, at_risk=2, reached=1),  # L1, L5
+    _attempt(5, at_risk=2, first=1, reached=2),  # L1 (the connect), L5
     _attempt(6, at_risk=1, reached=2),  # L5
     _attempt(7, at_risk=1, reached=2),  # L5
     _attempt(8, at_risk=2, reached=2),  # L5's 8th and 9th touches: lead-attempts

@@ -2,8 +2,9 @@
 
 The reasoning per lead (touch times UTC; s is a daily snapshot at 00:00 after day D):
 - L1 (Ana): call 03-01 10:00; message 03-05 10:00 to L1@Client.Example (CC Mia: also in mia.mbox) with its CRM
-  email task 6 min later (same touch); email task 03-05 10:25 (25 min: its own touch); connected call
-  03-09 16:30. Next steps: due 03-15, due 03-10 (overdue), a task completed only after T due 03-11 (overdue).
+  email task 6 min later (same touch); email task 03-05 10:25 (25 min: its own touch); a message from Mia (a
+  manager, not its owner) 03-06 09:00; connected call 03-09 16:30. Next steps: due 03-15, due 03-10 (overdue), a
+  task completed only after T due 03-11 (overdue).
 - L2 (Ben now; Ana in the older snapshot): never touched (its call task is deleted, another row is rejected).
 - L3 (Ben): created 03-12 01:00, after the last snapshot and 11 h before T: new.
 - L4 (Ben): created 03-03 12:00; one bounced message 03-04 12:00; stale at T (exactly 8 days since).
@@ -65,7 +66,7 @@ def _lead(number: int, owner: tuple, created_at: str, lead: tuple, *, age: int, 
 
 LEAD_AGING = [
     _lead(1, ANA, "2024-03-01 09:00", ("Lou One", "Client One"), age=11, bucket="8-14d", state="active",
-        lead_source="Web", touches=4, calls=2, connects=1, emails=2, follow_ups=3,
+        lead_source="Web", touches=5, calls=2, connects=1, emails=3, follow_ups=4,
         first_touch_at="2024-03-01 10:00", last_touch_at="2024-03-09 16:30", hours_to_first_touch=1.0,
         days_since_last_touch=2, has_responded=True, next_step_due_on=date(2024, 3, 15), overdue_next_steps=2,
     ),

@@ -134,7 +134,7 @@ def test_run_prints_the_summary_for_the_given_landing_warehouse_and_as_of(tmp_pa
     assert "START sql" not in out + done.stderr
     progress = done.stderr.splitlines()
     assert any(line.endswith("mailbox_files: mailbox: 4 new file(s) from " + str(landing / "mailbox") +
-                             ": 10 rows loaded, 1 rejected, 0 file(s) failed") for line in progress)
+                             ": 11 rows loaded, 1 rejected, 0 file(s) failed") for line in progress)
     assert [line.split("  ", 1)[1].split(":")[0] for line in progress if ": done in " in line][:3] == [
         "mailbox_files", "salesforce_files", "sendgrid_files"
     ]  # one line per finished stage, with its seconds

@@ -30,6 +30,7 @@ from tests.orchestration.expected_marts import (
     LEAD_AGING,
     SHINY_OBJECT_CURVE_BEN,
 )
+from tests.orchestration.expected_scorecard import REP_SCORECARD_WEEKLY, REPLY_CREDITS
 
 pytestmark = pytest.mark.slow
 
@@ -93,6 +94,7 @@ ANALYTICS_MARTS = {
     "lead_activity_buckets": (("follow_up_group", "activity", "bucket"), LEAD_ACTIVITY_BUCKETS),
     "follow_up_depth_outcomes": (("depth",), FOLLOW_UP_DEPTH_OUTCOMES),
     "response_by_attempt": (("attempt",), RESPONSE_BY_ATTEMPT),
+    "rep_scorecard_weekly": (("week_start", "owner_id"), REP_SCORECARD_WEEKLY),
 }
 
 
@@ -104,6 +106,16 @@ def test_the_follow_up_analytics_marts_match_the_hand_computed_rows(first_run, m
     assert len({key(r) for r in expected}) == len(expected)
     # the rates are the Wilson formula in double precision, in SQL and here: equal to rounding
     assert {key(r): r for r in rows} == {key(r): _to_rounding(r) for r in expected}
+
+
+def test_each_reply_is_credited_to_the_email_the_rules_give(first_run, module_radar_env):
+    credits = query(module_radar_env.warehouse, """
+        select replies.lead_id, replies.message_id, emails.message_id as credited_message_id, replies.credit_rule
+        from intermediate.int_replies_credited as replies
+        left join intermediate.int_touches_unioned as emails on replies.credited_touch_id = emails.touch_id
+        order by replies.lead_id, replies.message_id
+    """)
+    assert [tuple(row.values()) for row in credits] == REPLY_CREDITS
 
 
 def _to_rounding(row: dict) -> dict:
@@ -189,8 +201,8 @@ def test_mart_materializations_preview_their_headline_numbers_and_say_where_they
             "| stale | 1 | 1 |\n| awaiting_disposition | 1 | 1 |") in by_key["marts/call_list"]["preview"].value
     assert "| 1 | 6/8 | 75% |" in by_key["marts/shiny_object_curve"]["preview"].value
     attention = by_key["marts/attention_by_age_weekly"]["preview"].value
-    # the week of 03-04, all owners: 8 of the 9 touches on open leads and 31 of the 37 open lead-days are 0-7d
-    assert "the week of 2024-03-04" in attention and "| 0-7d | 8 | 4.4 | 1.06 |" in attention
+    # the week of 03-04, all owners: 9 of the 10 touches on open leads and 31 of the 37 open lead-days are 0-7d
+    assert "the week of 2024-03-04" in attention and "| 0-7d | 9 | 4.4 | 1.07 |" in attention
     serving = module_radar_env.warehouse.parent / "serving"
     assert by_key["marts/lead_aging"]["published_parquet"].value == str(serving / "lead_aging.parquet")
     assert by_key["marts/lead_aging"]["published_serving_db"].value.startswith(

@@ -3,13 +3,17 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The Spark environment of `make test-spark`: dbt-spark and pyspark (built from its source distribution, ~2 min).
+SPARK_VENV := .venv-spark
+SPARK_STAMP := $(SPARK_VENV)/.installed
+SPARK_REQUIREMENTS := "dbt-core>=1.11,<1.12" "dbt-spark[session]>=1.11,<1.12" "pyspark==4.0.1"
 LANDING ?= data/landing
 DASHBOARD_PORT ?= 8501
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export GX_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: setup run test ui dashboard lint
+.PHONY: setup run test test-spark ui dashboard lint
 
 setup: $(STAMP)
 
@@ -27,6 +31,16 @@ run: setup
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadfile
+
+$(SPARK_STAMP): Makefile
+	test -x $(SPARK_VENV)/bin/python || $(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/pip install --quiet --upgrade pip
+	$(SPARK_VENV)/bin/pip install --quiet $(SPARK_REQUIREMENTS)
+	touch $(SPARK_STAMP)
+
+# The dbt project on Spark (local mode, Java 17), compared with the DuckDB build mart by mart.
+test-spark: setup $(SPARK_STAMP)
+	RADAR_SPARK_PYTHON=$(CURDIR)/$(SPARK_VENV)/bin/python $(BIN)/pytest -m spark -s tests/spark
 
 ui: setup
 	VIRTUAL_ENV=$(CURDIR)/.venv $(BIN)/dg dev --host 127.0.0.1 --port 3000

@@ -8,6 +8,7 @@ Drift is a robust score of day D's value x against a baseline: the values of the
     s     = max(1.4826 * MAD, min_spread)        (1.4826 * MAD estimates a standard deviation)
     score = (x - m) / s
 
+A weekly measure has one value per week, dated by its Monday, so its window holds window_days / 7 values.
 It arms once the baseline holds at least `min_history` values. An armed rule is breached when
 score < -sensitivity (direction drop), score > sensitivity (spike), or |score| > sensitivity (both); its
 expected range is m -/+ sensitivity * s on the watched side(s). `min_spread` keeps a flat history from making any
@@ -118,10 +119,14 @@ def judge_drift(value: float, history: Sequence[float], rule: Drift) -> tuple[fl
 
 def judge(
     series: Mapping[date, float | None], day: date, threshold: Threshold | None = None, drift: Drift | None = None,
-    domain: Domain = UNBOUNDED,
+    domain: Domain = UNBOUNDED, null_breaches: bool = False,
 ) -> Judgement:
-    """The verdict on `day` of a daily series under the measure's rules, its range clamped to `domain`."""
+    """The verdict on `day` of a daily series under the measure's rules, its range clamped to `domain`. A day
+    absent from the series has no data; a day present with a null value has none either, unless `null_breaches`
+    (a threshold that cannot be reached: speed to lead whose percentile falls on a lead never touched)."""
     value = series.get(day)
+    if value is None and null_breaches and day in series and threshold is not None:
+        return Judgement(day, None, *domain.clamp(threshold.min, threshold.max), BREACHED)
     if value is None:
         return Judgement(day, None, None, None, NO_DATA)
     low = threshold.min if threshold else None
@@ -145,9 +150,9 @@ def judge(
 
 def judge_all(
     series: Mapping[date, float | None], days: Sequence[date], threshold: Threshold | None, drift: Drift | None,
-    domain: Domain = UNBOUNDED,
+    domain: Domain = UNBOUNDED, null_breaches: bool = False,
 ) -> list[Judgement]:
-    return [judge(series, day, threshold, drift, domain) for day in days]
+    return [judge(series, day, threshold, drift, domain, null_breaches) for day in days]
 
 
 def _tighter(a: float | None, b: float | None, pick) -> float | None:

@@ -27,6 +27,13 @@ def warehouse_path() -> Path:
     return Path(os.environ.get("RADAR_WAREHOUSE") or DEFAULT_WAREHOUSE).resolve()
 
 
+def lake_dir() -> Path | None:
+    """Where the ingest steps keep the raw layer as Parquet for a distributed engine (RADAR_LAKE_DIR; unset: no
+    lake). See ingest/lake.py and the README's "Scaling out"."""
+    text = os.environ.get("RADAR_LAKE_DIR", "").strip()
+    return Path(text).resolve() if text else None
+
+
 def serving_db_path() -> Path:
     """The DuckDB file BI tools open (read-only): a link that every publish switches to its new version (made
     absolute, never resolved: the resolved path would pin one version)."""

@@ -1,4 +1,5 @@
-"""The short report `radar run` prints: coverage, neglected leads, data-quality checks, alerts, file outcomes."""
+"""The short report `radar run` prints: coverage, neglected leads, the top of each rep's call list and the
+scorecard's outliers (summary_analytics.py), data-quality checks, alerts, file outcomes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
+
+from orchestration.summary_analytics import call_list_section, outliers_section
+from orchestration.text_table import table
 
 if TYPE_CHECKING:  # only the check evaluations' type: `radar measures` reads this module without Dagster
     import dagster as dg
@@ -20,13 +24,6 @@ MAX_REPS = 40  # a bigger floor lists its reps with the lowest coverage
 def _lowest_coverage_first(row: tuple) -> tuple:
     coverage = row[6]
     return (coverage is None, coverage if coverage is not None else 0.0, row[2] or "", row[1] or "")
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]
-    return "\n".join(["  " + lines[0], "  " + "  ".join("-" * w for w in widths), *("  " + ln for ln in lines[1:])])
 
 
 def _percent(value: float | None) -> str:
@@ -151,7 +148,10 @@ def render(
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         parts = [f"Follow-up Radar as of {as_of:%Y-%m-%d %H:%M:%S} UTC"]
-        parts += [_section(con, _coverage), _section(con, _neglected), check_lines(evaluations)]
+        parts += [_section(con, _coverage), _section(con, _neglected)]
+        parts.append(_section(con, lambda c: call_list_section(c, MAX_REPS), "call list"))
+        parts.append(_section(con, outliers_section, "scorecard outliers"))
+        parts.append(check_lines(evaluations))
         parts += [_section(con, lambda c: _alerts(c, run_id), "alerts"), _section(con, _files)]
     finally:
         con.close()

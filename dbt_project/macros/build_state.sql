@@ -60,7 +60,7 @@
             '{{ env_var("RADAR_PROJECT_VERSION", "") }}',
             {{ rep_addresses(users) }},
             {{ user_labels(users) }},
-            cast(now() as {{ dbt.type_timestamp() }})
+            cast({{ dbt.current_timestamp() }} as {{ dbt.type_timestamp() }})
     {%- else -%}
         select 1
     {%- endif -%}
@@ -70,7 +70,7 @@
     replies changes for any lead, so every lead is recomputed. -#}
 {% macro rep_addresses(users_relation) -%}
     (
-        select md5(coalesce(string_agg(user_id || '=' || coalesce(email, ''), ',' order by user_id), ''))
+        select md5(coalesce({{ ordered_list("user_id || '=' || coalesce(email, '')", 'user_id') }}, ''))
         from {{ users_relation }}
     )
 {%- endmacro %}
@@ -79,9 +79,24 @@
     follow_up_coverage_daily is rebuilt. -#}
 {% macro user_labels(users_relation) -%}
     (
-        select md5(coalesce(string_agg(
-            user_id || '=' || coalesce(user_name, '') || '|' || coalesce(team, ''), ',' order by user_id
-        ), ''))
+        select md5(coalesce({{ ordered_list(
+            "user_id || '=' || coalesce(user_name, '') || '|' || coalesce(team, '')", 'user_id'
+        ) }}, ''))
         from {{ users_relation }}
+    )
+{%- endmacro %}
+
+{#- The values of a group joined by commas in the order of order_by (dbt.listagg ignores the order on Spark). -#}
+{% macro ordered_list(value, order_by) -%}
+    {{ return(adapter.dispatch('ordered_list', 'follow_up_radar')(value, order_by)) }}
+{%- endmacro %}
+
+{% macro default__ordered_list(value, order_by) -%}
+    string_agg({{ value }}, ',' order by {{ order_by }})
+{%- endmacro %}
+
+{% macro spark__ordered_list(value, order_by) -%}
+    array_join(
+        transform(array_sort(collect_list(named_struct('k', {{ order_by }}, 'v', {{ value }}))), x -> x.v), ','
     )
 {%- endmacro %}

@@ -1,10 +1,25 @@
 {#- METRICS.md: "x days" means x * 24 hours; floor_days(a, b) = floor((b - a) / 24h). -#}
 {% macro floor_days(start_at, end_at) -%}
-    cast(floor({{ dbt.datediff(start_at, end_at, 'millisecond') }} / 86400000.0) as integer)
+    cast(floor({{ milliseconds_between(start_at, end_at) }} / 86400000.0) as integer)
 {%- endmacro %}
 
 {% macro hours_between(start_at, end_at) -%}
-    ({{ dbt.datediff(start_at, end_at, 'millisecond') }} / 3600000.0)
+    ({{ milliseconds_between(start_at, end_at) }} / 3600000.0)
+{%- endmacro %}
+
+{#- end_at - start_at in milliseconds, as one double term: dividing it divides the whole difference. dbt-spark's
+    millisecond datediff is a sum of terms without parentheses (a division after it would divide only its last
+    term) and goes through whole seconds plus a formatted fraction; Spark's unix_millis is exact. -#}
+{% macro milliseconds_between(start_at, end_at) -%}
+    {{ return(adapter.dispatch('milliseconds_between', 'follow_up_radar')(start_at, end_at)) }}
+{%- endmacro %}
+
+{% macro default__milliseconds_between(start_at, end_at) -%}
+    cast(({{ dbt.datediff(start_at, end_at, 'millisecond') }}) as double)
+{%- endmacro %}
+
+{% macro spark__milliseconds_between(start_at, end_at) -%}
+    cast((unix_millis(cast({{ end_at }} as timestamp)) - unix_millis(cast({{ start_at }} as timestamp))) as double)
 {%- endmacro %}
 
 {#- The first day D whose snapshot D + 1 day (00:00 UTC) is at or after the timestamp. -#}
@@ -46,7 +61,7 @@
 {#- The smallest whole number of days N with start_at + N days >= end_at: the first age (in days) a lead created
     at start_at is observed at or after end_at. -#}
 {% macro ceil_days(start_at, end_at) -%}
-    cast(ceil({{ dbt.datediff(start_at, end_at, 'millisecond') }} / 86400000.0) as integer)
+    cast(ceil({{ milliseconds_between(start_at, end_at) }} / 86400000.0) as integer)
 {%- endmacro %}
 
 {#- The Monday (UTC) starting the ISO week of a timestamp or date, as a date. -#}

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ingest.demo import floor, mail, people, salesforce, sendgrid
-from ingest.demo.model import DILIGENT, World
+from ingest.demo.model import DILIGENT, NEGLECTS_INDUSTRY, World
 
-DEFAULT_LEADS = 800
+DEFAULT_LEADS = 4000
 DEFAULT_REPS = 8
 DEFAULT_DAYS = 90
 INCIDENT_DAYS = 7
@@ -27,6 +27,7 @@ class DemoResult:
     start: datetime | None = None
     snapshot_at: datetime | None = None
     rep_habits: dict[str, str] = field(default_factory=dict)
+    neglected_industry: dict[str, str] = field(default_factory=dict)  # rep id -> the industry they never touch
     rows: dict[str, int] = field(default_factory=dict)  # relative path -> rows (messages, events)
 
 
@@ -93,5 +94,6 @@ def write_demo(
         start=world.start,
         snapshot_at=world.snapshot,
         rep_habits={u.user_id: u.habit for u in world.reps if u.habit},
+        neglected_industry={u.user_id: u.neglected_industry for u in world.reps if u.habit == NEGLECTS_INDUSTRY},
         rows={path.relative_to(out_dir).as_posix(): count for path, count in sorted(written)},
     )

@@ -4,6 +4,10 @@ import random
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 WORK_START, WORK_END = 8, 18
+# Reps who keep the first-touch SLA work the new leads first thing in the morning, and pick them up at weekends
+# too, in a short shift (local hours).
+MORNING_QUEUE = (WORK_START, WORK_START + 2)
+WEEKEND_SHIFT = (10, 14)
 # Prospects answer most between 16:00 and 17:00 local time and on Wednesdays and Thursdays.
 HOUR_WEIGHTS = {8: 0.6, 9: 0.7, 10: 0.8, 11: 0.85, 12: 0.55, 13: 0.75, 14: 0.85, 15: 1.1, 16: 2.6, 17: 1.3}
 DAY_WEIGHTS = (0.75, 0.9, 1.45, 1.45, 0.6, 0.0, 0.0)
@@ -32,6 +36,23 @@ def next_work_time(at: datetime, offset_min: int, rng: random.Random) -> datetim
         day += timedelta(days=1)
     morning = datetime.combine(day, time(WORK_START), tzinfo=here.tzinfo)
     return (morning + timedelta(seconds=rng.randrange((WORK_END - WORK_START) * 3600))).astimezone(UTC)
+
+
+def next_pickup_time(at: datetime, offset_min: int, rng: random.Random) -> datetime:
+    """When a rep who keeps the first-touch SLA first sees a lead that arrived at `at`: at once during work, else
+    in the next weekend shift or morning queue, whichever comes first."""
+    if is_work_time(at, offset_min):
+        return at
+    here = local(at, offset_min)
+    for n in range(4):
+        day = here.date() + timedelta(days=n)
+        start, end = WEEKEND_SHIFT if day.weekday() >= 5 else MORNING_QUEUE
+        opens = datetime.combine(day, time(start), tzinfo=here.tzinfo)
+        closes = datetime.combine(day, time(end), tzinfo=here.tzinfo)
+        if closes > here:
+            begin = max(here, opens)
+            return (begin + timedelta(seconds=rng.randrange(int((closes - begin).total_seconds())))).astimezone(UTC)
+    raise AssertionError("a weekend shift or a working morning comes within four days")
 
 
 def after_work_days(at: datetime, count: float, offset_min: int, rng: random.Random) -> datetime:

@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ingest.demo import texts, touches
-from ingest.demo.clock import after_work_days, days, hours, next_work_time
+from ingest.demo.clock import after_work_days, days, hours, next_pickup_time, next_work_time
 from ingest.demo.model import (
     CONVERTED,
     DILIGENT,
+    NEGLECTS_INDUSTRY,
     NOT_CONVERTED,
     NURTURE,
     ONE_AND_DONE,
@@ -39,6 +40,11 @@ CADENCES = {
 }
 
 
+def _style(rep: User) -> str:
+    """The habit a rep works a lead by: the industry neglecter works the leads they touch diligently."""
+    return DILIGENT if rep.habit == NEGLECTS_INDUSTRY else rep.habit
+
+
 def simulate(world: World) -> None:
     """Work every lead in order of arrival; each lead draws from its own seeded stream."""
     for lead in world.leads:
@@ -46,8 +52,8 @@ def simulate(world: World) -> None:
 
 
 def _attempt_limit(rng: random.Random, habit: str) -> int:
-    if habit == ONE_AND_DONE:
-        return rng.choices((0, 1, 2), (0.08, 0.5, 0.42))[0]
+    if habit == ONE_AND_DONE:  # gives up after one attempt: mostly no follow-up at all, at most one
+        return rng.choices((1, 2), (0.85, 0.15))[0]
     return rng.randint(7, 9)
 
 
@@ -69,11 +75,15 @@ def _keeps_going(rep: User, lead: Lead, at: datetime, attempt: int, limit: int, 
 
 def _work_lead(world: World, lead: Lead, rng: random.Random) -> None:
     rep = world.user(lead.owner_id)
-    cadence, stop, limit = CADENCES[rep.habit], _stop(world, lead, rep), _attempt_limit(rng, rep.habit)
+    if lead.industry == rep.neglected_industry:  # never touched, and nobody looks at it to close it either
+        return
+    style = _style(rep)
+    cadence, stop, limit = CADENCES[style], _stop(world, lead, rep), _attempt_limit(rng, style)
     delay = hours(rng.uniform(*cadence.first_delay_hours))
-    if rep.habit == DILIGENT and rng.random() < 0.08:
+    if style == DILIGENT and rng.random() < 0.03:
         delay += days(rng.uniform(1, 2))
-    at = next_work_time(lead.assigned_at + delay, rep.offset_min, rng)
+    pickup = next_work_time if style == ONE_AND_DONE else next_pickup_time  # only the one-and-done rep lets the SLA go
+    at = pickup(lead.assigned_at + delay, rep.offset_min, rng)
     attempt, last, step = 0, at, None
     while _keeps_going(rep, lead, at, attempt, limit, stop):
         attempt, last = attempt + 1, at
@@ -86,7 +96,7 @@ def _work_lead(world: World, lead: Lead, rng: random.Random) -> None:
             _after_response(world, lead, rep, answered, stop, rng)
             return
         at = after_work_days(at, rng.uniform(*cadence.gap_days), rep.offset_min, rng)
-        if rng.random() < cadence.next_step_share and (attempt < limit or rep.habit != DILIGENT):
+        if rng.random() < cadence.next_step_share and (attempt < limit or style != DILIGENT):
             step = touches.next_step(world, lead, rep, last, at, rng.choice(texts.NEXT_STEPS), rng)
     _wrap_up(world, lead, rep, attempt >= limit > 0, last if attempt else lead.assigned_at, stop, rng)
 
@@ -102,7 +112,7 @@ def _attempt(
 ) -> datetime | None:
     """One call or email; returns when the prospect responded, if they did."""
     attempt, limit = count
-    last = rep.habit == DILIGENT and attempt == limit
+    last = _style(rep) == DILIGENT and attempt == limit
     if lead.bounced or (not last and rng.random() >= cadence.email_share):
         return touches.call(world, lead, rep, at, rng)
     sent = touches.email(world, lead, rep, at, texts.outbound(rng, lead, rep, attempt, last), rng)
@@ -123,7 +133,7 @@ def _after_response(
         if rng.random() < 0.5:
             due = at + days(rng.uniform(1, 7))
             step = touches.next_step(world, lead, rep, at, due, rng.choice(texts.AFTER_STEPS), rng)
-    decided = after_work_days(max(answered, at), rng.uniform(1, 9), rep.offset_min, rng)
+    decided = after_work_days(max(answered, at), rng.uniform(1, 3.5), rep.offset_min, rng)  # within the cadence
     if decided < stop:
         if step and step.created < decided:
             step.completed_at = decided
@@ -135,7 +145,7 @@ def _wrap_up(
     world: World, lead: Lead, rep: User, worked_out: bool, last: datetime, stop: datetime, rng: random.Random
 ) -> None:
     """Diligent reps close worked-out leads soon; most abandoned leads are closed weeks later in a clean-up."""
-    chance, wait = (0.75, (2, 7)) if worked_out and rep.habit == DILIGENT else (0.85, (8, 20))
+    chance, wait = (0.75, (2, 7)) if worked_out and _style(rep) == DILIGENT else (0.85, (8, 20))
     if rng.random() < chance:
         when = after_work_days(last, rng.uniform(*wait), rep.offset_min, rng)
         if when < stop:

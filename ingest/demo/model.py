@@ -10,6 +10,9 @@ NOT_CONVERTED = "Closed - Not Converted"
 NURTURE = "Nurture"
 
 DILIGENT, SHINY, ONE_AND_DONE = "diligent", "shiny_object", "one_and_done"
+# Works leads as diligently as DILIGENT, except those of one industry (NEGLECTED_INDUSTRY), never touched at all.
+NEGLECTS_INDUSTRY = "neglects_industry"
+NEGLECTED_INDUSTRY = "Technology"
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class User:
     manager_id: str | None
     habit: str | None  # None for managers
     cutoff_days: float = 0.0  # shiny-object reps lose interest in leads older than this
+    neglected_industry: str | None = None  # a rep of habit NEGLECTS_INDUSTRY never touches this industry's leads
 
     @property
     def name(self) -> str:

@@ -6,11 +6,24 @@ from datetime import datetime, timedelta
 
 from ingest.demo import ids, names
 from ingest.demo.clock import hours
-from ingest.demo.model import DILIGENT, ONE_AND_DONE, SHINY, Change, Lead, User
+from ingest.demo.model import (
+    DILIGENT,
+    NEGLECTED_INDUSTRY,
+    NEGLECTS_INDUSTRY,
+    ONE_AND_DONE,
+    SHINY,
+    Change,
+    Lead,
+    User,
+)
 
 TEAMS = (("SDR East", -300), ("SDR West", -480))
-# Per team, in order: half the reps follow up diligently, the other half chase new leads or give up early.
-HABIT_CYCLE = (DILIGENT, SHINY, ONE_AND_DONE, DILIGENT)
+# Per team, in order: half the reps follow up diligently, the other half chase new leads or have a planted habit
+# the follow-up analytics must find: East's rep gives up after one attempt, West's ignores one industry's leads.
+HABIT_CYCLES = {
+    "SDR East": (DILIGENT, SHINY, ONE_AND_DONE, DILIGENT),
+    "SDR West": (DILIGENT, SHINY, NEGLECTS_INDUSTRY, DILIGENT),
+}
 
 
 def make_users(rng: random.Random, reps: int) -> list[User]:
@@ -24,7 +37,8 @@ def make_users(rng: random.Random, reps: int) -> list[User]:
     for i in range(reps):
         team = i * len(TEAMS) // reps
         position = i - (team * reps + len(TEAMS) - 1) // len(TEAMS)
-        habit = HABIT_CYCLE[position % len(HABIT_CYCLE)]
+        cycle = HABIT_CYCLES[TEAMS[team][0]]
+        habit = cycle[position % len(cycle)]
         users.append(
             User(
                 ids.sf_id(ids.USER, len(users) + 1),
@@ -34,6 +48,7 @@ def make_users(rng: random.Random, reps: int) -> list[User]:
                 manager_id=managers[team].user_id,
                 habit=habit,
                 cutoff_days=rng.uniform(8, 14) if habit == SHINY else 0.0,
+                neglected_industry=NEGLECTED_INDUSTRY if habit == NEGLECTS_INDUSTRY else None,
             )
         )
     return users

@@ -117,13 +117,14 @@ def reps(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[str, str]
 
 def first_day_to_judge(con: duckdb.DuckDBPyConnection, measure: Measure, as_of: datetime) -> date | None:
     """None (every day: a fresh warehouse gets its history at once) when the measure was never judged; then the
-    days after the last one judged, and the last RECENT_DAYS before T again, which late data may have changed."""
+    days after the last one judged, and again those of the last RECENT_DAYS before T, which late data may have
+    changed (for a weekly measure: every week holding one of those days)."""
     last = con.execute(
         f"select max(day) from {MEASURE_HISTORY} where measure = ? and scope_type = ?", [measure.name, measure.scope]
     ).fetchone()[0]
     if last is None:
         return None
-    return min(last + timedelta(days=1), as_of.date() - timedelta(days=RECENT_DAYS))
+    return min(last + timedelta(days=1), as_of.date() - timedelta(days=RECENT_DAYS + measure.period_days - 1))
 
 
 def _judge(con: duckdb.DuckDBPyConnection, measure: Measure, as_of: datetime) -> list[Evaluation]:
@@ -136,7 +137,7 @@ def _judge(con: duckdb.DuckDBPyConnection, measure: Measure, as_of: datetime) ->
     rows, latest = [], []
     for scope, values in sorted(series.items()):
         days = sorted(d for d in values if (since is None or d >= since) and (day is None or d <= day))
-        judged = judge_all(values, days, measure.threshold, measure.drift, measure.domain)
+        judged = judge_all(values, days, *_rules(measure))
         rows += [
             [measure.name, measure.scope, scope, j.day, j.value, j.expected_low, j.expected_high, j.state, j.score,
              j.baseline_median, measure.severity, as_of]
@@ -144,7 +145,7 @@ def _judge(con: duckdb.DuckDBPyConnection, measure: Measure, as_of: datetime) ->
         ]
         if day is not None:  # the evaluated day is the last one judged, unless the scope has no value on it
             on_day = judged[-1] if judged and judged[-1].day == day else None
-            on_day = on_day or judge(values, day, measure.threshold, measure.drift, measure.domain)
+            on_day = on_day or judge(values, day, *_rules(measure))
             latest.append(Evaluation(measure, scope, on_day))
     gone = [s for s in lifecycle.firing_scopes(con, measure.name, measure.scope) if s not in series]
     latest += [Evaluation(measure, s, Judgement(day, None, None, None, lifecycle.GONE)) for s in gone if day]
@@ -152,6 +153,11 @@ def _judge(con: duckdb.DuckDBPyConnection, measure: Measure, as_of: datetime) ->
         history = pd.DataFrame(rows, columns=list(MEASURE_HISTORY_COLUMNS))  # noqa: F841 (read by the SQL below)
         con.execute(f"insert or replace into {MEASURE_HISTORY} by name select * from history")
     return latest
+
+
+def _rules(measure: Measure) -> tuple:
+    """The arguments after the series and day that judge() takes for this measure."""
+    return measure.threshold, measure.drift, measure.domain, measure.null_breaches is not None
 
 
 def _advance(run: _Run, cause: Cause) -> Evaluation:
@@ -176,7 +182,7 @@ def _notification(
     children = pages.beneath(run.con, cause, run.labels) if status == FIRING else []
     if status == FIRING:
         since = pages.cause_since(run.con, cause, children)
-        days = pages.days_between(since, j.day)
+        days = pages.days_between(since, j.day, m.period_days)
     else:
         since = incident.opened_on or j.day
         days = pages.resolved_days(since, j.day)

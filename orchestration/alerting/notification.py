@@ -75,10 +75,10 @@ def expected_text(measure: str, low: float | None, high: float | None, unbounded
 
 
 def format_value(measure: str, value: float | None) -> str:
-    """Shares as percentages, hours with one decimal, counts as whole numbers."""
+    """Shares and rates as percentages, hours with one decimal, counts as whole numbers."""
     if value is None:
         return "n/a"
-    if measure.endswith(("coverage", "share")):
+    if measure.endswith(("coverage", "share", "rate")):
         return f"{value:.1%}"
     if measure.endswith("hours") or "hours" in measure:
         return f"{value:.1f} h"

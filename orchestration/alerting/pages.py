@@ -6,7 +6,7 @@ from datetime import date
 import duckdb
 
 from expectations.drift import BREACHED, Judgement
-from expectations.measures import Measure
+from expectations.measures import WEEK, Measure
 from orchestration.alerting.grouping import Cause
 from orchestration.alerting.notification import expected_text, format_value, iso
 from orchestration.alerting.store import MEASURE_HISTORY
@@ -31,9 +31,9 @@ def streak_start(con: duckdb.DuckDBPyConnection, measure: str, scope_type: str, 
     return start
 
 
-def days_between(since: date, day: date) -> int:
-    """Days out of range from `since` to `day`, both counted."""
-    return (day - since).days + 1
+def days_between(since: date, day: date, period_days: int = 1) -> int:
+    """Days out of range from `since` to the end of the period (day, or week) starting on `day`, both counted."""
+    return (day - since).days + period_days
 
 
 def since_text(since: str, days: int | None, resolved: bool = False) -> str:
@@ -52,7 +52,7 @@ def beneath(con: duckdb.DuckDBPyConnection, cause: Cause, labels: dict[str, str]
         entries.append({
             "scope_type": m.scope, "scope": e.scope, "label": labels.get(e.scope, e.scope), "value": j.value,
             "expected": {"low": j.expected_low, "high": j.expected_high}, "since": iso(since),
-            "days_out": days_between(since, j.day),
+            "days_out": days_between(since, j.day, m.period_days),
         })
     return entries
 
@@ -70,7 +70,7 @@ def summary(measure: Measure, label: str, j: Judgement, status: str, since: str,
             children: list[dict], gone: bool) -> str:
     """One line: who, the state and for how long, the value on the day, and the scopes beneath."""
     who = "the company" if measure.scope == "company" else f"{measure.scope} {label}"
-    value = f"{format_value(measure.name, j.value)} on {j.day}"
+    value = f"{value_text(measure, j)} {'in the week of' if measure.grain == WEEK else 'on'} {j.day}"
     if status == "resolved":
         verb = "is no longer measured (no rows for it)" if gone else "is back in range"
         return f"{measure.name} for {who} {verb}: {value}; {since_text(since, days, resolved=True)}".rstrip("; ")
@@ -79,9 +79,20 @@ def summary(measure: Measure, label: str, j: Judgement, status: str, since: str,
     text = f"{measure.name} for {who} {state} {since_text(since, days)}: {value} (expected {expected})"
     if children:
         text += "; beneath it: " + ", ".join(
-            f"{c['scope_type']} {c['label']} {format_value(measure.name, c['value'])}" for c in children
+            f"{c['scope_type']} {c['label']} {_shown(measure, c['value'], True)}" for c in children
         )
     return text
+
+
+def value_text(measure: Measure, j: Judgement) -> str:
+    """The value as people read it; a null value that breaches says what it means ('not reached')."""
+    return _shown(measure, j.value, j.state == BREACHED)
+
+
+def _shown(measure: Measure, value: float | None, breached: bool) -> str:
+    if value is None and breached and measure.null_breaches:
+        return measure.null_breaches
+    return format_value(measure.name, value)
 
 
 def resolved_days(opened_on: date, day: date) -> int:

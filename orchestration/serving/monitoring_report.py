@@ -4,9 +4,11 @@ from pathlib import Path
 
 import duckdb
 
+from expectations.drift import BREACHED
+from expectations.measures import load_measures
 from orchestration.alerting.notification import expected_text, format_value
 from orchestration.serving.publish import connect_serving, utc_text
-from orchestration.summary import table
+from orchestration.text_table import table
 
 
 class MonitoringNotPublished(RuntimeError):
@@ -33,8 +35,11 @@ def latest_measures(serving_db: Path) -> str:
             ).fetchall()
         except duckdb.CatalogException as exc:
             raise MonitoringNotPublished(f"{serving_db} holds no measure history yet: run `radar run` first") from exc
+    means = {m.name: m.null_breaches for m in load_measures() if m.null_breaches}  # a null that breaches
     lines = [
-        (m, f"{st} {s}" if st != "company" else st, day, format_value(m, v), _range(m, low, high), state, sev)
+        (m, f"{st} {s}" if st != "company" else st, day,
+         means[m] if v is None and state == BREACHED and m in means else format_value(m, v), _range(m, low, high),
+         state, sev)
         for m, st, s, day, v, low, high, state, sev, _ in rows
     ]
     as_of = max((r[-1] for r in rows), default=None)

@@ -24,8 +24,10 @@ PUBLISHED_KEYS = ("PRIMARY KEY", "UNIQUE")
 
 
 def published_type(declared: str) -> str:
-    """The type a warehouse column of this type is published as: naive UTC timestamps become UTC-aware."""
-    return "timestamptz" if declared.strip().upper() == NAIVE_UTC else declared
+    """The type a warehouse column of this type is published as: naive UTC timestamps become UTC-aware, and the
+    contracts' `string` (the name every dbt target has) is DuckDB's varchar."""
+    name = declared.strip().upper()
+    return "timestamptz" if name == NAIVE_UTC else "varchar" if name == "STRING" else declared
 
 
 def column_description_key(column: str) -> str:

@@ -89,17 +89,20 @@ class Deployment:
 
 
 @contextmanager
-def deployment(root: Path) -> Iterator[Deployment]:
+def deployment(root: Path, instance_file: Path = INSTANCE_TEMPLATE, env: dict[str, str] | None = None
+               ) -> Iterator[Deployment]:
+    """The daemon on a new Dagster home with `instance_file` as its dagster.yaml, `env` added to its environment."""
     home, landing = root / "dagster_home", root / "landing"
     home.mkdir(parents=True)
     landing.mkdir()
-    shutil.copy(INSTANCE_TEMPLATE, home / "dagster.yaml")
+    shutil.copy(instance_file, home / "dagster.yaml")
+    extra = env or {}
     with receiver() as webhook:
         env = {
             **os.environ, "DAGSTER_HOME": str(home), "RADAR_LANDING_DIR": str(landing),
             "RADAR_WAREHOUSE": str(root / "warehouse.duckdb"), "RADAR_ALERT_WEBHOOK_URL": webhook.url,
             "RADAR_AS_OF": DEMO_END.strftime("%Y-%m-%d %H:%M:%S"), "RADAR_SETTLE_SECONDS": "1",
-            "GX_ANALYTICS_ENABLED": "false", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "GX_ANALYTICS_ENABLED": "false", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **extra,
         }
         env.pop("RADAR_SERVING_DB", None)
         env.pop("RADAR_SERVING_DIR", None)

@@ -99,6 +99,25 @@ def test_a_day_without_a_value_has_no_data():
     assert judge(series(values), last_day(values), Threshold(min=0.6), Drift()).state == NO_DATA
 
 
+def test_a_null_value_breaches_a_threshold_it_cannot_reach_only_where_the_measure_says_so():
+    values = {START: 12.0, START + timedelta(days=7): None}  # a weekly P90 whose rank fell on an untouched lead
+    week = START + timedelta(days=7)
+    not_reached = judge(values, week, Threshold(max=24), null_breaches=True)
+    assert (not_reached.state, not_reached.value, not_reached.expected_high) == (BREACHED, None, 24)
+    assert judge(values, week, Threshold(max=24)).state == NO_DATA
+    assert judge(values, week + timedelta(days=7), Threshold(max=24), null_breaches=True).state == NO_DATA  # no cell
+    assert judge(values, START, Threshold(max=24), null_breaches=True).state == OK
+
+
+def test_a_weekly_series_drifts_against_the_weeks_of_its_window():
+    weekly = {START + timedelta(days=7 * i): v for i, v in enumerate([*wobble(12), 0.45])}
+    last = START + timedelta(days=7 * 12)
+    rule = Drift(window_days=84, min_history=4)  # twelve weeks
+    verdict = judge(weekly, last, drift=rule)
+    assert verdict.state == BREACHED and verdict.baseline_median == pytest.approx(0.7)
+    assert judge(weekly, last, drift=Drift(window_days=21, min_history=4)).state == NOT_ARMED  # three weeks
+
+
 def test_a_spike_rule_on_a_count():
     values = [*([10.0, 12.0, 11.0, 9.0] * 8), 30.0]
     assert judge(series(values), last_day(values), drift=Drift(direction="spike", min_history=14)).state == BREACHED

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from expectations.measures import MeasureConfigError, daily_series, evaluated_day, load_measures
 
@@ -14,6 +15,12 @@ REQUIRED = {
     ("median_hours_to_first_touch", "company"), ("outbound_touches", "company"), ("data_freshness_hours", "company"),
     ("rejected_row_share", "company"),
 }
+# METRICS.md "Tracked measures (candidates ...)", on the weekly scorecard.
+WEEKLY = {
+    ("next_step_coverage", "company"), ("next_step_coverage", "rep"), ("never_followed_up_rate", "rep"),
+    ("gave_up_after_one_rate", "rep"), ("speed_to_lead_p90_hours", "rep"), ("stopped_after_response_leads", "rep"),
+}
+DBT_VARS = yaml.safe_load((Path(__file__).parents[2] / "dbt_project" / "dbt_project.yml").read_text())["vars"]
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -29,6 +36,23 @@ def test_the_shipped_measures_cover_the_on_call_basics():
     assert company.threshold.min == 0.60 and company.drift.direction == "drop" and company.severity == "error"
     assert {m.name for m in measures if m.feed} >= {"data_freshness_hours", "rejected_row_share"}
     assert all(m.runbook for m in measures)
+
+
+def test_the_scorecard_candidates_are_weekly_and_judge_reportable_cells_only():
+    measures = {m.key: m for m in load_measures()}
+    assert {(m.name, m.scope) for m in measures.values()} >= WEEKLY
+    weekly = [m for m in measures.values() if m.table == "marts.rep_scorecard_weekly"]
+    assert {(m.name, m.scope) for m in weekly} >= WEEKLY and {m.grain for m in weekly} == {"week"}
+    assert all("min_cell_n" in m.reportable for m in weekly if m.unit != "count")  # rates and percentiles
+    assert measures["speed_to_lead_p90_hours:rep"].null_breaches == "not reached"
+
+
+def test_thresholds_copied_from_dbt_vars_are_equal_to_them():
+    measures = {m.key: m for m in load_measures()}
+    for scope in ("company", "rep"):
+        assert measures[f"never_followed_up_rate:{scope}"].threshold.max == DBT_VARS["benchmark_never_follow_up"]
+        assert measures[f"gave_up_after_one_rate:{scope}"].threshold.max == DBT_VARS["benchmark_gave_up_after_one"]
+    assert measures["speed_to_lead_p90_hours:rep"].threshold.max == DBT_VARS["first_touch_sla_hours"]
 
 
 @pytest.mark.parametrize(
@@ -55,6 +79,13 @@ def test_the_shipped_measures_cover_the_on_call_basics():
             "  - {name: m, table: t, value: v, threshold: {min: 2}}",
             "repeated: m:company",
         ),
+        ("measures:\n  - {name: m, grain: month, table: t, value: v, threshold: {min: 1}}", "field grain"),
+        (
+            "measures:\n  - {name: m, grain: week, clock: load, table: t, value: v, threshold: {min: 1}}",
+            "a weekly measure is judged on complete weeks",
+        ),
+        ("measures:\n  - {name: m, sql: 'select 1', reportable: 'n > 1', threshold: {min: 1}}", "field reportable"),
+        ("measures:\n  - {name: m, table: t, value: v, null_breaches: not reached}", "field null_breaches"),
     ],
 )
 def test_a_broken_file_is_refused_naming_the_entry_and_field(tmp_path, text, message):
@@ -115,3 +146,52 @@ def test_the_evaluated_day_is_the_last_complete_day_or_the_last_load_day(tmp_pat
 def test_a_measure_reading_a_missing_table_fails_with_the_table_named(tmp_path):
     with pytest.raises(duckdb.CatalogException, match="marts"):
         daily_series(duckdb.connect(), measure(tmp_path, "company"), datetime(2024, 3, 3))
+
+
+@pytest.fixture
+def scorecard() -> duckdb.DuckDBPyConnection:
+    """A weekly mart: one row per (week, rep); the week of 2024-03-11 is still running on Thursday 2024-03-14."""
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute("create table marts.params as select 30 as min_cell_n")
+    con.execute("create table marts.w (week_start date, owner_id varchar, team varchar, n integer, k integer)")
+    con.execute("""insert into marts.w values
+        ('2024-02-26', 'U1', 'East', 40, 20), ('2024-02-26', 'U2', 'East', 10, 9),
+        ('2024-03-04', 'U1', 'East', 31, 31), ('2024-03-04', 'U2', 'East', 25, 5),
+        ('2024-03-11', 'U1', 'East', 50, 0)""")
+    return con
+
+
+def weekly(tmp_path, scope: str, **extra) -> object:
+    fields = "".join(f", {k}: {v}" for k, v in extra.items())
+    text = (
+        f"measures:\n  - {{name: w, scope: {scope}, grain: week, table: marts.w, "
+        f"value: 'sum(k) * 1.0 / nullif(sum(n), 0)', threshold: {{max: 0.6}}{fields}}}\n"
+    )
+    return load_measures(write(tmp_path, text))[0]
+
+
+def test_a_weekly_measure_holds_the_complete_weeks_by_their_monday(tmp_path, scorecard):
+    measure = weekly(tmp_path, "company")
+    assert (measure.day, measure.period_days) == ("week_start", 7)
+    thursday = datetime(2024, 3, 14, 12)
+    assert daily_series(scorecard, measure, thursday) == {
+        "company": {date(2024, 2, 26): 29 / 50, date(2024, 3, 4): 36 / 56}
+    }
+    assert evaluated_day(measure, thursday, {}) == date(2024, 3, 4)
+    monday = datetime(2024, 3, 18)  # the week of 03-11 is complete at its end, Monday 00:00
+    assert max(daily_series(scorecard, measure, monday)["company"]) == date(2024, 3, 11)
+    assert evaluated_day(measure, monday, {}) == date(2024, 3, 11)
+    assert evaluated_day(measure, monday.replace(hour=23), {}) == date(2024, 3, 11)
+
+
+def test_a_cell_that_is_not_reportable_is_left_out_but_its_scope_is_still_measured(tmp_path, scorecard):
+    gated = "'sum(n) >= (select min_cell_n from marts.params)'"
+    thursday = datetime(2024, 3, 14, 12)
+    assert daily_series(scorecard, weekly(tmp_path, "rep", reportable=gated), thursday) == {
+        "U1": {date(2024, 2, 26): 0.5, date(2024, 3, 4): 1.0}, "U2": {},
+    }
+    # The company's cell pools the reps' rows first: 10 + 40 trials are reportable though U2's 10 are not.
+    assert daily_series(scorecard, weekly(tmp_path, "company", reportable=gated), thursday)["company"] == {
+        date(2024, 2, 26): 29 / 50, date(2024, 3, 4): 36 / 56,
+    }

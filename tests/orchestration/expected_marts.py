@@ -7,10 +7,13 @@ The reasoning per lead (touch times UTC; s is a daily snapshot at 00:00 after da
 - L2 (Ben now; Ana in the older snapshot): never touched (its call task is deleted, another row is rejected).
 - L3 (Ben): created 03-12 01:00, after the last snapshot and 11 h before T: new.
 - L4 (Ben): created 03-03 12:00; one bounced message 03-04 12:00; stale at T (exactly 8 days since).
-- L5 (Cara): created at midnight 03-01; eight unanswered calls to 03-04 15:00 (one at exactly 03-02 00:00,
-  one without CompletedDateTime); exhausted at T and from the snapshot 03-12 00:00 on.
-- L6 (Cara): message 03-02 09:00, reply 03-05 16:00, converted 03-06 15:00 (from LeadHistory).
-- L7 (Ana): call 03-05 00:30; closed only after T (03-14), so open and stale at T; a call after T ignored.
+- L5 (Cara): created at midnight 03-01; nine unanswered calls to 03-04 16:00 (one at exactly 03-02 00:00, one
+  without CompletedDateTime, the ninth without a disposition); exhausted at T and from the snapshot 03-12 00:00
+  on, by its eighth call (03-04 15:00).
+- L6 (Cara): messages 03-02 09:00 and 03-04 09:00, replies 03-05 16:00 (In-Reply-To the first message) and
+  03-06 10:00, converted 03-06 15:00 (from LeadHistory).
+- L7 (Ana): wrote in at 03-05 00:10, before its only call (03-05 00:30), and again 03-06 10:00 (nobody answered);
+  closed only after T (03-14), so open and stale at T; a call after T ignored.
 - L8 deleted, L9 created after T: in neither mart. L10 (Cara): Nurture with no history: closed from creation.
 - L11 (Ana): unmapped status Prospecting (treated as open), created 03-10 20:00, call 03-11 09:00.
 """
@@ -28,7 +31,7 @@ def _lead(number: int, owner: tuple, created_at: str, lead: tuple, *, age: int, 
         "lead_id": f"00Q{number:012d}AAA",
         "lead_name": lead[0],
         "company": lead[1],
-        "lead_source": None,  # the fixture's exports have no LeadSource column
+        "lead_source": None,
         "owner_id": owner[0],
         "owner_name": owner[1],
         "team": owner[2],
@@ -62,34 +65,37 @@ def _lead(number: int, owner: tuple, created_at: str, lead: tuple, *, age: int, 
 
 LEAD_AGING = [
     _lead(1, ANA, "2024-03-01 09:00", ("Lou One", "Client One"), age=11, bucket="8-14d", state="active",
-        touches=4, calls=2, connects=1, emails=2, follow_ups=3,
+        lead_source="Web", touches=4, calls=2, connects=1, emails=2, follow_ups=3,
         first_touch_at="2024-03-01 10:00", last_touch_at="2024-03-09 16:30", hours_to_first_touch=1.0,
         days_since_last_touch=2, has_responded=True, next_step_due_on=date(2024, 3, 15), overdue_next_steps=2,
     ),
-    _lead(2, BEN, "2024-03-02 08:00", ("Lee Two", "Client Two"), age=10, bucket="8-14d", state="never_touched"),
-    _lead(3, BEN, "2024-03-12 01:00", ("Lin Three", "Client Three"), age=0, bucket="0-7d", state="new"),
+    _lead(2, BEN, "2024-03-02 08:00", ("Lee Two", "Client Two"), age=10, bucket="8-14d", state="never_touched",
+        lead_source="Web"),
+    _lead(3, BEN, "2024-03-12 01:00", ("Lin Three", "Client Three"), age=0, bucket="0-7d", state="new",
+        lead_source="Trade Show"),
     _lead(4, BEN, "2024-03-03 12:00", ('Liv Four', 'Client, Four & "Sons"'), age=9, bucket="8-14d", state="stale",
         touches=1, emails=1, first_touch_at="2024-03-04 12:00", last_touch_at="2024-03-04 12:00",
         hours_to_first_touch=24.0, days_since_last_touch=8,
     ),
     _lead(5, CARA, "2024-03-01 00:00", ("Lux Five", "Client Five"), age=11, bucket="8-14d", state="exhausted",
-        touches=8, calls=8, follow_ups=7, first_touch_at="2024-03-01 09:00", last_touch_at="2024-03-04 15:00",
+        lead_source="Web", touches=9, calls=9, follow_ups=8, first_touch_at="2024-03-01 09:00",
+        last_touch_at="2024-03-04 16:00",
         hours_to_first_touch=9.0, days_since_last_touch=7,
     ),
     _lead(6, CARA, "2024-03-01 10:00", ("Lia Six", "Client Six"), age=5, bucket="0-7d", state="closed",
-        status_category="converted", is_open=False, closed_at="2024-03-06 15:00",
-        touches=1, emails=1, replies=1, first_touch_at="2024-03-02 09:00", last_touch_at="2024-03-02 09:00",
-        hours_to_first_touch=23.0, days_since_last_touch=10, has_responded=True,
+        status_category="converted", is_open=False, closed_at="2024-03-06 15:00", lead_source="Referral",
+        touches=2, emails=2, replies=2, follow_ups=1, first_touch_at="2024-03-02 09:00",
+        last_touch_at="2024-03-04 09:00", hours_to_first_touch=23.0, days_since_last_touch=8, has_responded=True,
     ),
     _lead(7, ANA, "2024-03-05 00:00", ("Lot Seven", "Client Seven"), age=7, bucket="0-7d", state="stale",
-        touches=1, calls=1, first_touch_at="2024-03-05 00:30", last_touch_at="2024-03-05 00:30",
-        hours_to_first_touch=0.5, days_since_last_touch=7,
+        lead_source="Web", touches=1, calls=1, replies=2, first_touch_at="2024-03-05 00:30",
+        last_touch_at="2024-03-05 00:30", hours_to_first_touch=0.5, days_since_last_touch=7, has_responded=True,
     ),
     _lead(10, CARA, "2024-03-08 06:00", ("Lou Ten", "Client Ten"), age=0, bucket="0-7d", state="closed",
-        status_category="nurture", is_open=False, closed_at="2024-03-08 06:00",
+        status_category="nurture", is_open=False, closed_at="2024-03-08 06:00", lead_source="Referral",
     ),
     _lead(11, ANA, "2024-03-10 20:00", ("Lex Eleven", "Client Eleven"), age=1, bucket="0-7d", state="active",
-        touches=1, calls=1, first_touch_at="2024-03-11 09:00", last_touch_at="2024-03-11 09:00",
+        lead_source="Web", touches=1, calls=1, first_touch_at="2024-03-11 09:00", last_touch_at="2024-03-11 09:00",
         hours_to_first_touch=13.0, days_since_last_touch=1,
     ),
 ]
@@ -130,12 +136,17 @@ FOLLOW_UP_COVERAGE_DAILY = [
 ]
 
 
+# The leads' Title in the Lead export of 03-14 (the call list shows it).
+TITLES = {1: "VP, Sales", 2: "Account Manager", 4: "Executive Assistant to the CEO", 5: "Director of Procurement",
+          7: "Lead Generation Specialist"}
+
+
 def _queued(number: int, reason: str, priority: int, waiting_since: str, hours_waiting: float, rank: int) -> dict:
     """A lead of LEAD_AGING on the call list, with its reason and wait."""
     lead = next(row for row in LEAD_AGING if row["lead_id"] == f"00Q{number:012d}AAA")
     return {
         **{key: lead[key] for key in ("owner_id", "owner_name", "team", "lead_id", "lead_name", "company")},
-        "title": None,  # the fixture's exports have no Title column
+        "title": TITLES[number],
         "reason": reason,
         "reason_priority": priority,
         "waiting_since": datetime.fromisoformat(waiting_since),
@@ -145,13 +156,14 @@ def _queued(number: int, reason: str, priority: int, waiting_since: str, hours_w
     }
 
 
-# The open leads that need action at T, per owner by reason, then the longest wait: L1's connect is its last
-# touch (answered), its earliest overdue step is due 03-10; L7 and L4 are stale since their last touch + 7 days;
-# L2 never touched since created + 24 h; L5 exhausted by its 8th call. L3 (new) and L11 (active until 03-18) need
-# nothing; L6 and L10 are closed.
+# The open leads that need action at T, per owner by reason, then the longest wait: L7 wrote 03-06 10:00, after
+# its last touch (its first message, 03-05 00:10, came before the call: answered by it); L1's connect is its last
+# touch (answered), its earliest overdue step is due 03-10; L4 is stale since its last touch + 7 days; L2 never
+# touched since created + 24 h; L5 exhausted by its 8th call (03-04 15:00), not its 9th. L3 (new) and L11 (active
+# until 03-18) need nothing; L6 and L10 are closed.
 CALL_LIST = [
-    _queued(1, "next_step_overdue", 3, "2024-03-10 00:00", 60.0, 1),
-    _queued(7, "stale", 5, "2024-03-12 00:30", 11.5, 2),
+    _queued(7, "replied_unanswered", 1, "2024-03-06 10:00", 146.0, 1),
+    _queued(1, "next_step_overdue", 3, "2024-03-10 00:00", 60.0, 2),
     _queued(2, "sla_breached", 2, "2024-03-03 08:00", 220.0, 1),
     _queued(4, "stale", 5, "2024-03-11 12:00", 24.0, 2),
     _queued(5, "awaiting_disposition", 6, "2024-03-04 15:00", 189.0, 1),

@@ -117,7 +117,7 @@ def test_run_prints_the_summary_for_the_given_landing_warehouse_and_as_of(tmp_pa
     assert "team East: 3/5 = 60%" in out
     assert "Neglected leads by state: never_touched: 1, stale: 2" in out
     assert "00Q000000000002AAA  Ben Shiny" in out
-    assert "10 failed" in out and "WARN: staging/stg_sendgrid__events sendgrid_event_types_known" in out
+    assert "12 failed" in out and "WARN: staging/stg_sendgrid__events sendgrid_event_types_known" in out
     assert "WARN: raw/sendgrid_events gx_expectations" in out
     assert "    WARN expect_column_values_to_be_in_set(event): 1 unexpected, e.g. 'group_resubscribe'" in out
     assert "Alerts: 0 firing, 0 resolved in this run" in out
@@ -131,7 +131,7 @@ def test_run_prints_the_summary_for_the_given_landing_warehouse_and_as_of(tmp_pa
     assert "START sql" not in out + done.stderr
     progress = done.stderr.splitlines()
     assert any(line.endswith("mailbox_files: mailbox: 4 new file(s) from " + str(landing / "mailbox") +
-                             ": 6 rows loaded, 1 rejected, 0 file(s) failed") for line in progress)
+                             ": 10 rows loaded, 1 rejected, 0 file(s) failed") for line in progress)
     assert [line.split("  ", 1)[1].split(":")[0] for line in progress if ": done in " in line][:3] == [
         "mailbox_files", "salesforce_files", "sendgrid_files"
     ]  # one line per finished stage, with its seconds

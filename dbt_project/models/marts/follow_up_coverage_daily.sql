@@ -113,7 +113,7 @@ final as (
 
         -- coverage
         cast(
-            case when per_rep.due_leads > 0 then per_rep.covered_leads * 1.0 / per_rep.due_leads end
+            case when per_rep.due_leads > 0 then cast(per_rep.covered_leads as double) / per_rep.due_leads end
             as double
         ) as follow_up_coverage
 

@@ -53,7 +53,7 @@ summed as (
         sum(exhausted_leads) as exhausted_leads,
         sum(new_leads) as new_leads,
         sum(never_touched_leads) + sum(stale_leads) as neglected_leads,
-        case when sum(due_leads) > 0 then sum(covered_leads) * 1.0 / sum(due_leads) end as follow_up_coverage
+        case when sum(due_leads) > 0 then cast(sum(covered_leads) as double) / sum(due_leads) end as follow_up_coverage
     from scoped
     group by day, scope_type, scope
 

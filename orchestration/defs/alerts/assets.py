@@ -5,10 +5,11 @@ asset monitoring/alert_deliveries (delivery.py) sends them after this step has l
 import dagster as dg
 
 from expectations.drift import BREACHED
-from expectations.measures import Measure, load_measures
+from expectations.measures import WEEK, Measure, load_measures
 from orchestration.alerting import lifecycle
 from orchestration.alerting.evaluate import AlertSettings, Evaluation, Outcome, evaluate
 from orchestration.alerting.notification import format_value
+from orchestration.alerting.pages import value_text
 from orchestration.defs.jobs import MONITORING_GROUP
 from orchestration.lib.alert_channels import AlertChannels
 from orchestration.lib.radar_settings import RadarSettings
@@ -31,9 +32,10 @@ def check_name(measure: Measure) -> str:
 
 def _check_spec(measure: Measure) -> dg.AssetCheckSpec:
     rules = " and ".join(r for r, on in (("a threshold", measure.threshold), ("a drift rule", measure.drift)) if on)
+    period = "in the last complete week" if measure.grain == WEEK else "on the last complete day"
     return dg.AssetCheckSpec(
         check_name(measure), asset=MEASURE_HISTORY,
-        description=f"{measure.description} In range per {measure.scope} on the last complete day ({rules}).",
+        description=f"{measure.description} In range per {measure.scope} {period} ({rules}).",
     )
 
 
@@ -83,7 +85,7 @@ def _check_result(measure: Measure, evaluations: list[Evaluation], error: str | 
     breached = [e for e in evaluations if e.judgement.state == BREACHED]
     lines = ["| scope | day | value | expected low | expected high | state |", "|---|---|---|---|---|---|"]
     lines += [
-        f"| {e.scope} | {e.judgement.day} | {format_value(measure.name, e.judgement.value)} | "
+        f"| {e.scope} | {e.judgement.day} | {value_text(measure, e.judgement)} | "
         f"{format_value(measure.name, e.judgement.expected_low)} | "
         f"{format_value(measure.name, e.judgement.expected_high)} | {e.judgement.state} |"
         for e in sorted(evaluations, key=lambda e: (e.judgement.state != BREACHED, e.scope))

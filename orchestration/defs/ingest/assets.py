@@ -6,6 +6,7 @@ import dagster as dg
 
 from expectations.suites import BLOCKING, raw_parameters
 from ingest.failures import WarehouseWriteFailed
+from ingest.lake import export_raw
 from ingest.loader import FileOutcome, connect, load_source, quarantine
 from ingest.schema import RAW_SCHEMA, RAW_TABLES, RawTable
 from orchestration import settings
@@ -159,6 +160,10 @@ def _ingest_asset(source: str) -> dg.AssetsDefinition:
                 yield _materialization(table, outcomes, count)
                 yield _files_check(table, outcomes)
                 yield raw_check_result(validation, quarantined.get(table.name, []))
+            if (lake := settings.lake_dir()) is not None:  # after the quarantines: the lake's ledger has them
+                exported = export_raw(con, lake)
+                context.log.info(f"lake {lake}: {exported.written} partition(s) written, {exported.removed} "
+                                 f"removed, {exported.kept} current")
         if validations:
             raise _quarantine_failure(validations, quarantined)
 

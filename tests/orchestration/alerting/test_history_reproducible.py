@@ -37,7 +37,7 @@ def test_two_runs_at_one_as_of_loaded_on_different_days_write_the_same_history(t
         days = con.execute(
             "select day, value from monitoring.measure_history where measure = 'rejected_row_share'"
         ).fetchall()
-    assert days == [(AS_OF.date(), 3 / 61)]  # dated by the as-of of the run that loaded the files
+    assert days == [(AS_OF.date(), 3 / 66)]  # dated by the as-of of the run that loaded the files
 
 
 def test_a_file_loaded_as_of_a_later_time_is_not_seen_by_an_earlier_as_of(tmp_path):

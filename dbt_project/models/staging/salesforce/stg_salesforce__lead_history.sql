@@ -14,8 +14,8 @@ keyed as (
 
     select
         source.*,
-        {{ salesforce_id('"Id"') }} as sf_lead_history_id,
-        {{ salesforce_id('"LeadId"') }} as sf_lead_id
+        {{ salesforce_id(adapter.quote('Id')) }} as sf_lead_history_id,
+        {{ salesforce_id(adapter.quote('LeadId')) }} as sf_lead_id
     from source
 
 ),
@@ -34,12 +34,12 @@ final as (
         sf_lead_id as lead_id,
 
         -- change
-        "Field" as field_name,
-        "OldValue" as old_value,
-        "NewValue" as new_value,
+        {{ adapter.quote('Field') }} as field_name,
+        {{ adapter.quote('OldValue') }} as old_value,
+        {{ adapter.quote('NewValue') }} as new_value,
 
         -- timestamps
-        "CreatedDate" as changed_at,
+        {{ adapter.quote('CreatedDate') }} as changed_at,
 
         -- lineage
         _file_id as file_id,

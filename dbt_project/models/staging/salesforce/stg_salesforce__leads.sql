@@ -16,15 +16,15 @@ keyed as (
 
     select
         source.*,
-        {{ salesforce_id('"Id"') }} as sf_lead_id,
-        {{ salesforce_id('"OwnerId"') }} as sf_owner_id
+        {{ salesforce_id(adapter.quote('Id')) }} as sf_lead_id,
+        {{ salesforce_id(adapter.quote('OwnerId')) }} as sf_owner_id
     from source
 
 ),
 
 latest as (
 
-    {{ deduplicate('keyed', partition_by='sf_lead_id', order_by='"LastModifiedDate" desc, _file_id desc, _row_number desc') }}
+    {{ deduplicate('keyed', partition_by='sf_lead_id', order_by=adapter.quote('LastModifiedDate') ~ ' desc, _file_id desc, _row_number desc') }}
 
 ),
 
@@ -34,7 +34,7 @@ newer as (
     from latest
     {% if is_incremental() -%}
     left join {{ this }} as stored on latest.sf_lead_id = stored.lead_id
-    where stored.lead_id is null or latest."LastModifiedDate" >= stored.last_modified_at
+    where stored.lead_id is null or latest.{{ adapter.quote('LastModifiedDate') }} >= stored.last_modified_at
     {%- endif %}
 
 ),
@@ -47,26 +47,26 @@ final as (
         sf_owner_id as owner_id,
 
         -- person and company
-        "FirstName" as first_name,
-        "LastName" as last_name,
-        lower(trim("Email")) as email,
-        "Title" as title,
-        "Company" as company,
-        "Industry" as industry,
-        "NumberOfEmployees" as number_of_employees,
-        "AnnualRevenue" as annual_revenue,
-        "Country" as country,
-        "LeadSource" as lead_source,
+        {{ adapter.quote('FirstName') }} as first_name,
+        {{ adapter.quote('LastName') }} as last_name,
+        lower(trim({{ adapter.quote('Email') }})) as email,
+        {{ adapter.quote('Title') }} as title,
+        {{ adapter.quote('Company') }} as company,
+        {{ adapter.quote('Industry') }} as industry,
+        {{ adapter.quote('NumberOfEmployees') }} as number_of_employees,
+        {{ adapter.quote('AnnualRevenue') }} as annual_revenue,
+        {{ adapter.quote('Country') }} as country,
+        {{ adapter.quote('LeadSource') }} as lead_source,
 
         -- status
-        "Status" as status,
-        coalesce("IsConverted", false) as is_converted,
-        "ConvertedDate" as converted_on,
-        coalesce("IsDeleted", false) as is_deleted,
+        {{ adapter.quote('Status') }} as status,
+        coalesce({{ adapter.quote('IsConverted') }}, false) as is_converted,
+        {{ adapter.quote('ConvertedDate') }} as converted_on,
+        coalesce({{ adapter.quote('IsDeleted') }}, false) as is_deleted,
 
         -- timestamps
-        "CreatedDate" as created_at,
-        "LastModifiedDate" as last_modified_at,
+        {{ adapter.quote('CreatedDate') }} as created_at,
+        {{ adapter.quote('LastModifiedDate') }} as last_modified_at,
 
         -- lineage
         _file_id as file_id,

@@ -15,16 +15,16 @@ keyed as (
 
     select
         source.*,
-        {{ salesforce_id('"Id"') }} as sf_task_id,
-        {{ salesforce_id('"WhoId"') }} as sf_who_id,
-        {{ salesforce_id('"OwnerId"') }} as sf_owner_id
+        {{ salesforce_id(adapter.quote('Id')) }} as sf_task_id,
+        {{ salesforce_id(adapter.quote('WhoId')) }} as sf_who_id,
+        {{ salesforce_id(adapter.quote('OwnerId')) }} as sf_owner_id
     from source
 
 ),
 
 latest as (
 
-    {{ deduplicate('keyed', partition_by='sf_task_id', order_by='"LastModifiedDate" desc, _file_id desc, _row_number desc') }}
+    {{ deduplicate('keyed', partition_by='sf_task_id', order_by=adapter.quote('LastModifiedDate') ~ ' desc, _file_id desc, _row_number desc') }}
 
 ),
 
@@ -45,7 +45,7 @@ newer as (
     from latest
     {% if is_incremental() -%}
     left join {{ this }} as stored on latest.sf_task_id = stored.task_id
-    where stored.task_id is null or latest."LastModifiedDate" >= stored.last_modified_at
+    where stored.task_id is null or latest.{{ adapter.quote('LastModifiedDate') }} >= stored.last_modified_at
     {%- endif %}
 
 ),
@@ -59,19 +59,19 @@ final as (
         sf_owner_id as owner_id,
 
         -- task
-        "Subject" as subject,
-        lower(trim("TaskSubtype")) as task_subtype,
-        "CallDisposition" as call_disposition,
-        "CallDurationInSeconds" as call_duration_seconds,
-        "Status" as status,
-        lower(trim("Status")) = 'completed' as is_completed,
-        coalesce("IsDeleted", false) as is_deleted,
+        {{ adapter.quote('Subject') }} as subject,
+        lower(trim({{ adapter.quote('TaskSubtype') }})) as task_subtype,
+        {{ adapter.quote('CallDisposition') }} as call_disposition,
+        {{ adapter.quote('CallDurationInSeconds') }} as call_duration_seconds,
+        {{ adapter.quote('Status') }} as status,
+        lower(trim({{ adapter.quote('Status') }})) = 'completed' as is_completed,
+        coalesce({{ adapter.quote('IsDeleted') }}, false) as is_deleted,
 
         -- dates and timestamps
-        "ActivityDate" as due_on,
-        "CompletedDateTime" as completed_at,
-        "CreatedDate" as created_at,
-        "LastModifiedDate" as last_modified_at,
+        {{ adapter.quote('ActivityDate') }} as due_on,
+        {{ adapter.quote('CompletedDateTime') }} as completed_at,
+        {{ adapter.quote('CreatedDate') }} as created_at,
+        {{ adapter.quote('LastModifiedDate') }} as last_modified_at,
 
         -- lineage
         previous_lead_id,

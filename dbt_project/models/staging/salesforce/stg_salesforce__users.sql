@@ -13,8 +13,8 @@ keyed as (
 
     select
         source.*,
-        {{ salesforce_id('"Id"') }} as sf_user_id,
-        {{ salesforce_id('"ManagerId"') }} as sf_manager_id
+        {{ salesforce_id(adapter.quote('Id')) }} as sf_user_id,
+        {{ salesforce_id(adapter.quote('ManagerId')) }} as sf_manager_id
     from source
 
 ),
@@ -33,10 +33,10 @@ final as (
         sf_manager_id as manager_id,
 
         -- attributes
-        "Name" as user_name,
-        lower(trim("Email")) as email,
-        "Department" as team,
-        coalesce("IsActive", true) as is_active
+        {{ adapter.quote('Name') }} as user_name,
+        lower(trim({{ adapter.quote('Email') }})) as email,
+        {{ adapter.quote('Department') }} as team,
+        coalesce({{ adapter.quote('IsActive') }}, true) as is_active
 
     from latest
 

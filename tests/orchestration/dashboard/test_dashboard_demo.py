@@ -191,6 +191,15 @@ def test_the_segments_page_shows_every_segment_of_the_published_mart_greying_the
     assert {row.attributes["data-signal"] for row in rows} == {signal for *_, signal in published}
 
 
+def test_the_segments_page_flags_the_industry_the_demo_plants_as_neglected(demo):
+    result, serving_db = demo
+    [industry] = set(result.neglected_industry.values())
+    rows = read_table(_page(serving_db, "segments?dimension=industry&signal=over"), "segments").rows
+
+    assert [row.attributes["data-segment"] for row in rows] == ["all", industry]
+    assert rows[1].cells[7] == "over" and not rows[1].greyed
+
+
 def test_the_call_list_page_shows_each_reps_queue_in_the_marts_rank_order(demo):
     _, serving_db = demo
     with duckdb.connect(str(serving_db), read_only=True) as con:

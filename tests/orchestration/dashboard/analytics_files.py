@@ -1,13 +1,13 @@
 """The follow-up analytics marts the scorecard, segments and call-list pages read, written into the tiny serving
 file (serving_files.py) with hand-made rows whose expected rendering the tests state.
 
-marts.lead_segment_profile and marts.call_list are created from their dbt contracts (the data types in
-dbt_project/models/marts/_marts__models.yml), so a renamed or retyped column fails these tests as it would fail
-the page. marts.rep_scorecard_weekly takes METRICS.md's columns.
+Each table is created from its mart's dbt contract (the data types in dbt_project/models/marts/_marts__models.yml),
+so a renamed or retyped column fails these tests as it would fail the page.
 """
 
 import math
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -59,27 +59,6 @@ SCORECARD = {
     (LAST_COMPLETE, "r3"): (0.7, 40, 12.5, 15),
     **{(RUNNING, owner): (0.01, 50, 99.0, 1) for owner in REPS},  # the running week: never compared
 }
-SCORECARD_COLUMNS = {  # METRICS.md, marts.rep_scorecard_weekly
-    "week_start": "date", "owner_id": "varchar", "owner_name": "varchar", "team": "varchar",
-    "rep_is_active": "boolean", "is_complete": "boolean", "new_leads": "integer", "speed_cohort_leads": "integer",
-    "speed_to_lead_p50_hours": "double", "speed_to_lead_p90_hours": "double",
-    "first_touch_within_sla_rate": "double", "first_touch_within_1h_rate": "double",
-    "business_hours_cohort_leads": "integer", "speed_to_lead_business_hours_p50_hours": "double",
-    "speed_to_lead_business_hours_p90_hours": "double", "still_untouched_leads": "integer", "touches": "integer",
-    "calls": "integer", "connects": "integer", "emails": "integer", "touches_by_others": "integer",
-    "calls_with_outcome": "integer", "connect_rate": "double", "mature_emails": "integer",
-    "email_reply_rate": "double", "replies": "integer", "settled_leads": "integer",
-    "unanswered_settled_leads": "integer", "never_followed_up_rate": "double", "gave_up_after_one_rate": "double",
-    "reached_max_attempts_rate": "double", "median_attempts_unanswered": "double",
-    "stopped_after_response_leads": "integer", "never_followed_up_vs_benchmark_pp": "double",
-    "gave_up_after_one_vs_benchmark_pp": "double", "dispositioned_leads": "integer", "converted_leads": "integer",
-    "closed_untouched_leads": "integer", "attempts_before_disposition_median": "double",
-    "attempts_before_disposition_mean": "double", "first_connect_leads": "integer",
-    "calls_to_first_connect_mean": "double", "calls_to_first_connect_median": "double",
-    "calls_to_first_connect_vs_benchmark": "double", "open_leads_at_end": "integer",
-    "open_leads_with_next_step": "integer", "next_step_coverage": "double", "overdue_next_steps": "integer",
-    "leads_with_overdue_next_step": "integer", "follow_up_coverage_at_end": "double",
-}
 
 
 def add_analytics(path: Path, *, scorecard: bool = True) -> None:
@@ -94,11 +73,12 @@ def add_analytics(path: Path, *, scorecard: bool = True) -> None:
         _create(con, "call_list", contract("call_list"))
         _insert(con, "call_list", [_call(*row) for row in CALLS])
         if scorecard:
-            _create(con, "rep_scorecard_weekly", SCORECARD_COLUMNS)
+            _create(con, "rep_scorecard_weekly", contract("rep_scorecard_weekly"))
             _insert(con, "rep_scorecard_weekly", [_scorecard_row(week, owner, *values)
                                                   for (week, owner), values in SCORECARD.items()])
 
 
+@cache
 def contract(model: str) -> dict[str, str]:
     """The columns of a mart and their data types, from its enforced dbt contract."""
     [found] = [m for m in yaml.safe_load(MARTS_YAML.read_text())["models"] if m["name"] == model]
@@ -144,7 +124,7 @@ def _call(owner_id, owner_name, team, lead_id, name, company, title, reason, pri
 
 def _scorecard_row(week: date, owner: str, sla_rate, cohort, p90, new_leads) -> dict:
     name, team = REPS[owner]
-    row = dict.fromkeys(SCORECARD_COLUMNS)
+    row = dict.fromkeys(contract("rep_scorecard_weekly"))
     return {**row, "week_start": week, "owner_id": owner, "owner_name": name, "team": team,
             "rep_is_active": owner != "r3", "is_complete": week + timedelta(days=7) <= AS_OF.date(),
             "new_leads": new_leads, "speed_cohort_leads": cohort, "first_touch_within_sla_rate": sla_rate,

@@ -17,6 +17,7 @@ import pytest
 
 from ingest.demo import write_demo
 from orchestration.dashboard import create_app
+from orchestration.dashboard.scorecard_metrics import METRICS
 from orchestration.runner import run_pipeline
 from tests.live_server import running
 from tests.orchestration.dashboard.html_tables import read_table
@@ -190,6 +191,15 @@ def test_the_segments_page_shows_every_segment_of_the_published_mart_greying_the
     assert {row.attributes["data-signal"] for row in rows} == {signal for *_, signal in published}
 
 
+def test_the_segments_page_flags_the_industry_the_demo_plants_as_neglected(demo):
+    result, serving_db = demo
+    [industry] = set(result.neglected_industry.values())
+    rows = read_table(_page(serving_db, "segments?dimension=industry&signal=over"), "segments").rows
+
+    assert [row.attributes["data-segment"] for row in rows] == ["all", industry]
+    assert rows[1].cells[7] == "over" and not rows[1].greyed
+
+
 def test_the_call_list_page_shows_each_reps_queue_in_the_marts_rank_order(demo):
     _, serving_db = demo
     with duckdb.connect(str(serving_db), read_only=True) as con:
@@ -217,3 +227,27 @@ def test_a_headless_browser_draws_the_segments_chart(demo, chromium, tmp_path):
     assert "data-charts-drawn-ms=" in dom.stdout
     drawn = dom.stdout.split('id="chart-segments"', 1)[1].split("</section>", 1)[0]
     assert 'class="main-svg"' in drawn, "plotly.js drew the segments chart"
+
+
+def test_the_scorecard_page_shows_every_rep_on_the_last_complete_week_greying_small_cells(demo):
+    _, serving_db = demo
+    with duckdb.connect(str(serving_db), read_only=True) as con:
+        week, min_cell_n = con.execute(
+            "select max(week_start), (select max(min_cell_n) from marts.metric_parameters) "
+            "from marts.rep_scorecard_weekly where is_complete"
+        ).fetchone()
+        published = con.execute(
+            "select owner_id, first_touch_within_sla_rate, speed_cohort_leads, next_step_coverage, open_leads_at_end "
+            "from marts.rep_scorecard_weekly where week_start = ?", [week],
+        ).fetchall()
+    html = _page(serving_db, "scorecard")
+    rows = {row.attributes["data-owner-id"]: row for row in read_table(html, "scorecard").rows}
+
+    assert f"Rep scorecard: week of {week}" in page_text(html)
+    assert set(rows) == {owner for owner, *_ in published}
+    column = {"sla": 5, "next_step": 2 + [m.key for m in METRICS].index("next_step_coverage")}
+    for owner, sla, cohort, coverage, open_at_end in published:
+        for key, rate, n in (("sla", sla, cohort), ("next_step", coverage, open_at_end)):
+            shown = "\N{EN DASH}" if rate is None else f"{rate:.0%}"
+            assert rows[owner].cells[column[key]].startswith(f"{shown} n {n} usual ")
+            assert ("unreportable" in rows[owner].classes[column[key]]) == (n < min_cell_n)

@@ -42,6 +42,10 @@ def test_the_all_row_comes_first_then_each_dimension_reportable_segments_first_b
     assert media.cells[4:8] == ["80% n 10", "49\N{EN DASH}94%", "+50.0 pts", "inconclusive"]
     assert unmapped.cells[4] == "\N{EN DASH} n 0" and us.cells[7] == "inconclusive"
     assert retail.cells[10:12] == ["33% n 120", "50% n 40"]  # disposition over leads, conversion over dispositioned
+    # In a reportable row, a rate or mean over fewer than min_cell_n leads is greyed on its own.
+    assert c_level.cells[10:14] == ["38% n 40", "50% n 15", "3.5 n 15", "1.2 n 8"]
+    assert ["unreportable" in classes for classes in c_level.classes[10:14]] == [False, True, True, True]
+    assert not any("unreportable" in classes for classes in retail.classes)
     assert "fewer than 20 open leads" in page_text(html)  # min_cell_n as the marts were built with
 
 

@@ -39,8 +39,8 @@
     {%- set midnight = 'cast(cast(' ~ local ~ ' as date) as ' ~ dbt.type_timestamp() ~ ')' -%}
     (
         {{ iso_weekday(local) }} in ({{ hours.weekdays | join(', ') }})
-        and {{ dbt.datediff(midnight, local, 'millisecond') }} >= {{ _clock_milliseconds(hours.start) }}
-        and {{ dbt.datediff(midnight, local, 'millisecond') }} < {{ _clock_milliseconds(hours.end) }}
+        and {{ milliseconds_between(midnight, local) }} >= {{ _clock_milliseconds(hours.start) }}
+        and {{ milliseconds_between(midnight, local) }} < {{ _clock_milliseconds(hours.end) }}
     )
 {%- endmacro %}
 

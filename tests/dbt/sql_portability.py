@@ -2,7 +2,8 @@
 
 - no double-quoted identifiers: Spark reads "Id" as the string 'Id' (use adapter.quote('Id') or a plain name);
 - no `::` casts, no DuckDB-only functions or clauses where dbt has a cross-database macro, unless inside the
-  default__ or duckdb__ implementation of a dispatched macro (adapter.dispatch);
+  default__, duckdb__ or spark__ implementation of a dispatched macro (adapter.dispatch): each of those is
+  written for its engine;
 - no dbt.datediff in milliseconds or microseconds: dbt-spark renders it as a sum without parentheses, so a
   division after it divides only its last term (use milliseconds_between);
 - contract and seed column types that every target has (`string`, not `varchar`, which Spark lacks).
@@ -54,7 +55,7 @@ CLAUSES = {
     r"::": "a :: cast (use cast(x as type))",
 }
 PORTABLE_TYPES = {"string", "integer", "bigint", "double", "boolean", "date", "timestamp"}
-DISPATCHED = re.compile(r"{%-?\s*macro\s+(?:default|duckdb)__\w+.*?{%-?\s*endmacro\s*-?%}", re.S)
+DISPATCHED = re.compile(r"{%-?\s*macro\s+(?:default|duckdb|spark)__\w+.*?{%-?\s*endmacro\s*-?%}", re.S)
 JINJA_COMMENT = re.compile(r"{#.*?#}", re.S)
 JINJA_TAG = re.compile(r"{{.*?}}|{%.*?%}", re.S)
 JINJA_STRING = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"", re.S)

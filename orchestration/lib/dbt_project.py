@@ -1,7 +1,9 @@
 """The dbt project as Dagster sees it, with a manifest re-parsed whenever the project changed."""
 
+import contextvars
 import fcntl
 import os
+import pprint
 import shutil
 import sys
 import tempfile
@@ -12,6 +14,7 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
+import msgpack
 from dagster_dbt import DbtCliResource, DbtProject
 from dbt.version import __version__ as DBT_VERSION
 from packaging import version
@@ -23,6 +26,9 @@ DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 _SOURCES = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+# The last parse state per warehouse name (target/parse_states/<stem>/), with the path of the warehouse it was made for.
+PARSE_STATES = "parse_states"
+PARSE_STATE_WAREHOUSE_FILE = "warehouse"
 # A run folder untouched this long belongs to a dbt invocation that was killed (a build takes minutes at most).
 ABANDONED_AFTER_SECONDS = 6 * 3600
 
@@ -69,19 +75,80 @@ def ensure_manifest() -> Path:
 @contextmanager
 def run_folder() -> Iterator[Path]:
     """A target folder of its own for one dbt invocation (runs on other warehouses may build at the same time),
-    removed after. dagster-dbt starts it from the project's parse state; the state dbt leaves is handed back, so
-    the next invocation parses only what changed (dbt parses whole again when the warehouse path differs)."""
+    removed after. It starts from the project's parse state (re-keyed to this warehouse, see
+    _hand_over_parse_state); the state dbt leaves is handed back, so the next invocation parses only what changed."""
     target = Path(DBT_PROJECT.project_dir) / DBT_PROJECT.target_path  # dbt's own base, whatever the cwd
     runs = target / "runs"
     runs.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(runs, time.time() - ABANDONED_AFTER_SECONDS)
     folder = Path(tempfile.mkdtemp(prefix="build-", dir=runs))
+    warehouse = os.environ.get("RADAR_WAREHOUSE", "")
     try:
+        _hand_over_parse_state(target, folder, warehouse)
         yield folder
         if (folder / PARTIAL_PARSE_FILE).exists():
+            _keep_parse_state(target, folder, warehouse)
             os.replace(folder / PARTIAL_PARSE_FILE, target / PARTIAL_PARSE_FILE)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _hand_over_parse_state(target: Path, folder: Path, warehouse: str) -> None:
+    """dbt keys its parse state on the profile's connection settings, the warehouse path among them, and parses the
+    whole project again (seconds) for any other path. No model reads the path, only the database name (the
+    file's stem), so a state left by a build of another warehouse with the same stem and an otherwise identical
+    profile is handed on with the key this warehouse gives. Anything else (another stem, another target, a state
+    and a path file written by two invocations at once) leaves dagster-dbt to copy the project's state, and dbt
+    decides as it would."""
+    if not warehouse:
+        return
+    kept = target / PARSE_STATES / Path(warehouse).stem
+    state, made_for = kept / PARTIAL_PARSE_FILE, kept / PARSE_STATE_WAREHOUSE_FILE
+    if not (state.exists() and made_for.exists()):
+        return
+    previous = made_for.read_text()
+    if previous == warehouse or Path(previous).stem != Path(warehouse).stem:
+        return
+    saved = msgpack.unpackb(state.read_bytes(), strict_map_key=False)
+    profile_hash = saved.get("state_check", {}).get("profile_hash", {})
+    if profile_hash.get("checksum") != _profile_checksum(previous):
+        return
+    saved["state_check"]["profile_hash"] = {**profile_hash, "checksum": _profile_checksum(warehouse)}
+    (folder / PARTIAL_PARSE_FILE).write_bytes(msgpack.packb(saved))
+
+
+def _keep_parse_state(target: Path, folder: Path, warehouse: str) -> None:
+    """The parse state an invocation left, kept for the next warehouse of the same name."""
+    if not warehouse:
+        return
+    kept = target / PARSE_STATES / Path(warehouse).stem
+    kept.mkdir(parents=True, exist_ok=True)
+    for name, write in ((PARTIAL_PARSE_FILE, lambda path: shutil.copyfile(folder / PARTIAL_PARSE_FILE, path)),
+                        (PARSE_STATE_WAREHOUSE_FILE, lambda path: path.write_text(warehouse))):
+        partial = folder / f"{name}.kept"
+        write(partial)
+        os.replace(partial, kept / name)
+
+
+def _profile_checksum(warehouse: str) -> str:
+    """dbt's key for the profile's connection settings (ManifestLoader.build_manifest_state_check) with
+    RADAR_WAREHOUSE at `warehouse`, rendered as dbt renders profiles.yml."""
+    from argparse import Namespace
+
+    from dbt.config.profile import Profile, read_profile
+    from dbt.config.renderer import ProfileRenderer
+    from dbt.contracts.files import FileHash
+    from dbt.flags import get_flags, set_from_args
+    from dbt_common.context import set_invocation_context
+
+    def render() -> str:
+        if not hasattr(get_flags(), "LOG_CACHE_EVENTS"):  # dbt's global flags, unset outside a dbt command
+            set_from_args(Namespace(), None)
+        set_invocation_context({**os.environ, "RADAR_WAREHOUSE": warehouse})
+        profile = Profile.from_raw_profiles(read_profile(str(DBT_PROJECT_DIR)), "follow_up_radar", ProfileRenderer({}))
+        return FileHash.from_contents(pprint.pformat(sorted(profile.credentials.connection_info()))).checksum
+
+    return contextvars.copy_context().run(render)
 
 
 def _remove_abandoned(runs: Path, before: float) -> None:

@@ -120,6 +120,37 @@ def test_a_run_folder_is_where_dbt_writes_whatever_the_cwd_and_is_removed_after(
     assert handed_back.is_file()  # the parse state the next invocation starts from
 
 
+def _parse_events(target: Path, warehouse: Path, monkeypatch) -> set[str]:
+    from orchestration.lib.dbt_project import dbt_resource
+
+    monkeypatch.setenv("RADAR_WAREHOUSE", str(warehouse))
+    invocation = dbt_resource().cli(["parse"], target_path=target)
+    return {event.raw_event["info"]["name"] for event in invocation.stream_raw_events()}
+
+
+def test_a_warehouse_of_the_same_name_starts_from_the_parse_state_another_left(tmp_path, monkeypatch):
+    """dbt keys its parse state on the warehouse path; the state one warehouse left is re-keyed for another of the
+    same name (dbt's database), which then parses only what changed, and never for a warehouse of another name."""
+    from orchestration.lib.dbt_project import PARTIAL_PARSE_FILE, _hand_over_parse_state, _keep_parse_state
+
+    first, same_name, other_name = (tmp_path / "a" / "warehouse.duckdb", tmp_path / "b" / "warehouse.duckdb",
+                                    tmp_path / "c" / "radar.duckdb")
+    left, project_target = tmp_path / "left", tmp_path / "target"
+    _parse_events(left, first, monkeypatch)
+    _keep_parse_state(project_target, left, str(first))
+    handed, unchanged, refused = tmp_path / "handed", tmp_path / "unchanged", tmp_path / "refused"
+    for folder in (handed, unchanged, refused):
+        folder.mkdir()
+
+    _hand_over_parse_state(project_target, handed, str(same_name))
+    _hand_over_parse_state(project_target, refused, str(other_name))
+    (unchanged / PARTIAL_PARSE_FILE).write_bytes((left / PARTIAL_PARSE_FILE).read_bytes())
+
+    assert not (refused / PARTIAL_PARSE_FILE).exists()
+    assert "UnableToPartialParse" not in _parse_events(handed, same_name, monkeypatch)
+    assert "UnableToPartialParse" in _parse_events(unchanged, same_name, monkeypatch)  # what the re-key saves
+
+
 def test_build_logs_keep_the_newest_twenty_and_a_summary_counts_each_status(tmp_path):
     from orchestration.lib.dbt_output import KEEP_LOGS, summary, to_log_file
 

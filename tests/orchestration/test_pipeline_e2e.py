@@ -205,7 +205,7 @@ def test_mart_materializations_preview_their_headline_numbers_and_say_where_they
     assert "the week of 2024-03-04" in attention and "| 0-7d | 9 | 4.4 | 1.07 |" in attention
     scorecard = by_key["marts/rep_scorecard_weekly"]["preview"].value
     assert "the week of 2024-03-04" in scorecard
-    assert "| Ana Diligent | 2 | 0.5 h | 4 | 0 | n/a | 33% | 100% |" in scorecard
+    assert "| Ana Diligent | 2 | 0.5 h | 5 | 0 | n/a | 33% | 100% |" in scorecard
     serving = module_radar_env.warehouse.parent / "serving"
     assert by_key["marts/lead_aging"]["published_parquet"].value == str(serving / "lead_aging.parquet")
     assert by_key["marts/lead_aging"]["published_serving_db"].value.startswith(

@@ -65,30 +65,29 @@ def _deliver(files: list[Path], source_root: Path, landing: Path) -> None:
 
 
 def test_a_build_after_each_delivery_and_day_equals_one_full_build(tmp_path, monkeypatch):
-    """The hand-made files delivered one source folder at a time, with a build each day in between."""
+    """The hand-made files delivered in three parts, a day apart, with a build after each and one later that day."""
     as_of = datetime.fromisoformat(HANDMADE_AS_OF)
     files = sorted(p for p in HANDMADE_LANDING.rglob("*") if p.is_file())
     landing, warehouse = tmp_path / "landing", tmp_path / "incremental.duckdb"
     for day, batch in enumerate((files[: len(files) // 3], files[len(files) // 3 : -2], files[-2:])):
         _deliver(batch, HANDMADE_LANDING, landing)
         _load(landing, warehouse)
-        for hours in (0, 20):
-            _build(warehouse, as_of - timedelta(days=2 - day, hours=hours), monkeypatch)
+        _build(warehouse, as_of - timedelta(days=2 - day, hours=20), monkeypatch)
     _build(warehouse, as_of, monkeypatch)
     builds = query(warehouse, "select count(*) as n from intermediate.radar_builds")
-    assert builds == [{"n": 7}], "every whole-project build is recorded"
+    assert builds == [{"n": 4}], "every whole-project build is recorded"
     assert _snapshot(warehouse) == _full(tmp_path, landing, as_of, monkeypatch)
 
 
 def test_daily_builds_over_the_demo_equal_one_full_build(tmp_path, monkeypatch):
-    """The demo's files at once, then a build every day of its last week (the incident), then an as-of back in
-    time: the incremental builds end equal to a fresh full build at the same time."""
+    """The demo's files at once, then a build on each of its last three days (the incident), then an as-of back
+    in time: the incremental builds end equal to a fresh full build at the same time."""
     end = datetime(2024, 6, 30, 18, tzinfo=UTC)
     landing, warehouse = tmp_path / "landing", tmp_path / "incremental.duckdb"
     write_demo(landing, leads=300, reps=4, days=45, end=end)
     _load(landing, warehouse)
     last = end.replace(tzinfo=None)
-    for days_before in range(7, -1, -1):
+    for days_before in (2, 1, 0):
         _build(warehouse, last - timedelta(days=days_before), monkeypatch)
     assert _snapshot(warehouse) == _full(tmp_path / "at-end", landing, last, monkeypatch)
     earlier = last - timedelta(days=3, hours=5)
@@ -98,12 +97,12 @@ def test_daily_builds_over_the_demo_equal_one_full_build(tmp_path, monkeypatch):
 
 def test_daily_builds_and_one_more_day_of_files_on_a_generated_floor_equal_one_full_build(tmp_path, monkeypatch):
     """An M-shaped floor (a year, reps of every habit, two Lead snapshots, re-delivered and late SendGrid events)
-    at a twentieth of M's leads: builds on the last days of the base, then the next day's files, equal a fresh
+    at a fortieth of M's leads: builds on the last days of the base, then the next day's files, equal a fresh
     full build over the same files."""
-    bulk = write_bulk(tmp_path / "bulk", Size("M/20", leads=5_000, reps=20, days=365))
+    bulk = write_bulk(tmp_path / "bulk", Size("M/40", leads=2_500, reps=20, days=365))
     warehouse = tmp_path / "incremental.duckdb"
     _load(bulk.landing, warehouse)
-    for days_before in (3, 2, 1, 0):
+    for days_before in (1, 0):
         _build(warehouse, bulk.base_as_of - timedelta(days=days_before), monkeypatch)
     landing = tmp_path / "landing"
     _deliver(sorted(p for p in bulk.landing.rglob("*") if p.is_file()), bulk.landing, landing)

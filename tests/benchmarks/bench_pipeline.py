@@ -8,9 +8,10 @@ In one invocation, on the same generated files (ingest/demo/bulk: the base landi
 - `radar run` on the base (the full run), after the extra day's files were added (incremental), then with no
   new files at the same as-of time and an hour later;
 each with wall time and the peak resident memory of its process tree; the pipeline's runs also with seconds per
-stage from the Dagster run (ingest per source, raw checks, source freshness, dbt build, measures, publish; the rest is
-start-up and orchestration). The pipeline's marts are compared with the floor's, cell for cell, after the full and
-the incremental run. Ratios pipeline/floor and pipeline/pandas are printed, and every figure is written as JSON.
+stage from the Dagster run (ingest per source, raw checks, source freshness, dbt build, measures, publish; the
+rest is start-up and orchestration) and seconds per dbt model (from the run's dbt build log). The pipeline's marts
+are compared with the floor's, cell for cell, after the full and the incremental run. Ratios pipeline/floor and
+pipeline/pandas are printed, and every figure is written as JSON.
 """
 
 import argparse
@@ -30,11 +31,12 @@ sys.path.insert(0, str(ROOT))
 from ingest.demo.bulk import SIZES, write_bulk  # noqa: E402
 from tests.benchmarks import measure  # noqa: E402
 from tests.benchmarks.compare import compare_marts  # noqa: E402
-from tests.benchmarks.stages import stage_seconds  # noqa: E402
+from tests.benchmarks.stages import model_seconds, stage_seconds  # noqa: E402
 
 PYTHON = sys.executable
 RADAR = str(Path(PYTHON).parent / "radar")
 BENCHMARKS = Path(__file__).parent
+MODELS_SHOWN = 12  # the slowest dbt models a pipeline run's report names
 
 
 @dataclass
@@ -47,6 +49,7 @@ class Figure:
     stages: dict[str, float] = field(default_factory=dict)
     mismatches: list[str] | None = None
     dbt_builds: int | None = None  # whole-project builds recorded in the warehouse after the run
+    models: dict[str, float] = field(default_factory=dict)  # schema.model -> seconds, of the pipeline's dbt build
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,8 @@ def _pipeline(name: str, home: Path, landing: Path, warehouse: Path, as_of: str)
     result = _checked(name, measure.run(command, env=env, cwd=ROOT))
     with duckdb.connect(str(warehouse), read_only=True) as con:
         builds = con.execute("select count(*) from intermediate.radar_builds").fetchone()[0]
-    return Figure(name, result.seconds, result.peak_rss_mb, stage_seconds(home, result.seconds), dbt_builds=builds)
+    return Figure(name, result.seconds, result.peak_rss_mb, stage_seconds(home, result.seconds), dbt_builds=builds,
+                  models=model_seconds(home))
 
 
 def _iso(value) -> str:
@@ -170,6 +174,15 @@ def report(result: dict) -> str:
             "marts equal the floor's" if not f["mismatches"] else f"{len(f['mismatches'])} mismatch lines")
         lines.append(f"{f['name']:<38} {f['seconds']:>8.1f} {f['peak_rss_mb']:>12.0f}  {stages} {check}".rstrip())
     lines += ["", *(f"{name}: {value:.2f}" for name, value in result["ratios"].items())]
+    for f in result["figures"]:
+        if f["models"]:
+            by_layer: dict[str, float] = {}
+            for model, seconds in f["models"].items():
+                by_layer[model.split(".")[0]] = by_layer.get(model.split(".")[0], 0.0) + seconds
+            slowest = sorted(f["models"].items(), key=lambda item: -item[1])[:MODELS_SHOWN]
+            lines += ["", f"{f['name']}: dbt model seconds by schema: "
+                      + ", ".join(f"{layer} {s:.1f}" for layer, s in sorted(by_layer.items())),
+                      "  slowest: " + ", ".join(f"{model} {s:.1f}" for model, s in slowest)]
     for f in result["figures"]:
         lines += [f"{f['name']}: {line}" for line in f["mismatches"] or []]
     return "\n".join(lines)

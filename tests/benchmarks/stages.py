@@ -2,6 +2,7 @@
 from the raw checks' own timing inside the ingest steps."""
 
 import os
+import re
 from pathlib import Path
 
 STAGES = {  # step key prefix -> stage
@@ -49,3 +50,23 @@ def stage_seconds(home: Path, wall: float) -> dict[str, float]:
         seconds["raw checks"] = validation
     seconds["start-up and orchestration"] = wall - sum(seconds.values())
     return {k: round(v, 2) for k, v in seconds.items()}
+
+
+# dbt's line for a finished model in the build log: "12 of 255 OK created sql table model marts.x .... [OK in 1.23s]"
+MODEL_DONE = re.compile(r"OK created sql \w+ model (\w+\.\w+) \.*\s*\[\w+ in ([0-9.]+)s\]")
+
+
+def model_seconds(home: Path) -> dict[str, float]:
+    """schema.model -> seconds of each model the latest run in `home` built, from that run's dbt build log
+    (orchestration/lib/dbt_output.py); empty when the run built nothing."""
+    os.environ["DAGSTER_HOME"] = str(home)
+    import dagster as dg
+
+    from orchestration.lib.dbt_output import LOG_DIR
+
+    with dg.DagsterInstance.get() as instance:
+        [run] = instance.get_runs(limit=1)
+    log = LOG_DIR / f"build-{run.run_id}.log"
+    if not log.exists():
+        return {}
+    return {m.group(1): float(m.group(2)) for m in MODEL_DONE.finditer(log.read_text())}

@@ -19,3 +19,6 @@ def test_the_smallest_benchmark_runs_and_its_marts_equal_the_floors(tmp_path):
         "pipeline_full", "pipeline_one_more_day", "pipeline_no_new_files", "pipeline_no_new_files_an_hour_later"
     )]
     assert builds == [1, 2, 2, 3], "nothing new at the same as-of time builds nothing; an hour later builds again"
+    assert {"marts.rep_scorecard_weekly", "marts.call_list", "staging.stg_salesforce__leads"} <= set(
+        figures["pipeline_full"]["models"]), "each model's seconds, from the full run's dbt build log"
+    assert figures["pipeline_no_new_files"]["models"] == {}

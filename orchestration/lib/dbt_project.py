@@ -2,6 +2,7 @@
 
 import contextvars
 import fcntl
+import logging
 import os
 import pprint
 import shutil
@@ -84,7 +85,11 @@ def run_folder() -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="build-", dir=runs))
     warehouse = os.environ.get("RADAR_WAREHOUSE", "")
     try:
-        _hand_over_parse_state(target, folder, warehouse)
+        try:
+            _hand_over_parse_state(target, folder, warehouse)
+        except Exception as error:  # dbt internals it reads changed, or a damaged state file: dbt parses whole
+            (folder / PARTIAL_PARSE_FILE).unlink(missing_ok=True)
+            logging.getLogger(__name__).warning(f"dbt parses the whole project: no parse state to hand on ({error!r})")
         yield folder
         if (folder / PARTIAL_PARSE_FILE).exists():
             _keep_parse_state(target, folder, warehouse)

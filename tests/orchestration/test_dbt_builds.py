@@ -151,6 +151,25 @@ def test_a_warehouse_of_the_same_name_starts_from_the_parse_state_another_left(t
     assert "UnableToPartialParse" in _parse_events(unchanged, same_name, monkeypatch)  # what the re-key saves
 
 
+def test_a_damaged_parse_state_is_not_handed_on_and_the_invocation_still_runs(tmp_path, monkeypatch, caplog):
+    from orchestration.lib import dbt_project
+
+    warehouse = tmp_path / "b" / "warehouse.duckdb"
+    kept = tmp_path / "target" / dbt_project.PARSE_STATES / "warehouse"
+    kept.mkdir(parents=True)
+    (kept / dbt_project.PARTIAL_PARSE_FILE).write_bytes(b"\xc1 not msgpack")
+    (kept / dbt_project.PARSE_STATE_WAREHOUSE_FILE).write_text(str(tmp_path / "a" / "warehouse.duckdb"))
+    project = dbt_project.DbtProject(project_dir=dbt_project.DBT_PROJECT_DIR, profiles_dir=dbt_project.DBT_PROJECT_DIR,
+                                     target_path=tmp_path / "target")
+    monkeypatch.setattr(dbt_project, "DBT_PROJECT", project)
+    monkeypatch.setenv("RADAR_WAREHOUSE", str(warehouse))
+
+    with dbt_project.run_folder() as folder:
+        assert not (folder / dbt_project.PARTIAL_PARSE_FILE).exists()  # dagster-dbt copies the project's, or none
+
+    assert "dbt parses the whole project: no parse state to hand on" in caplog.text
+
+
 def test_build_logs_keep_the_newest_twenty_and_a_summary_counts_each_status(tmp_path):
     from orchestration.lib.dbt_output import KEEP_LOGS, summary, to_log_file
 
